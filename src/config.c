@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: MIT
+/* config — libconfig file to struct policy, with file:line:key errors. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "config.h"
+
+/* The file being read, for messages about settings without a file. */
+struct loader {
+	const char *name;
+	struct policy *p;
+	struct config_errors *errs;
+};
+
+static void add_error(struct loader *ld, const config_setting_t *s,
+		      const char *key, const char *fmt, ...)
+{
+	struct config_error *e;
+	const char *file = s ? config_setting_source_file(s) : NULL;
+	va_list ap;
+
+	if (ld->errs->n++ >= CONFIG_MAX_ERRORS)
+		return;
+	e = &ld->errs->e[ld->errs->n - 1];
+	snprintf(e->file, sizeof(e->file), "%s", file ? file : ld->name);
+	e->line = s ? (int)config_setting_source_line(s) : 0;
+	snprintf(e->key, sizeof(e->key), "%s", key ? key : "");
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+}
+
+void config_error_format(const struct config_error *e, char *buf, size_t len)
+{
+	if (e->line > 0 && e->key[0])
+		snprintf(buf, len, "%s:%d: %s: %s", e->file, e->line, e->key,
+			 e->msg);
+	else if (e->line > 0)
+		snprintf(buf, len, "%s:%d: %s", e->file, e->line, e->msg);
+	else if (e->key[0])
+		snprintf(buf, len, "%s: %s: %s", e->file, e->key, e->msg);
+	else
+		snprintf(buf, len, "%s: %s", e->file, e->msg);
+}
+
+static const struct {
+	const char *name;
+	int value;
+} errno_names[] = {
+	{ "EPERM", EPERM },	      { "EACCES", EACCES },
+	{ "EINVAL", EINVAL },	      { "ENOPROTOOPT", ENOPROTOOPT },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ENOTSUP", ENOTSUP },
+	{ "ENOBUFS", ENOBUFS },	      { "ENOMEM", ENOMEM },
+	{ "EFAULT", EFAULT },	      { "ENOTSOCK", ENOTSOCK },
+	{ "EBADF", EBADF },	      { "EAFNOSUPPORT", EAFNOSUPPORT },
+	{ "EPROTONOSUPPORT", EPROTONOSUPPORT },
+	{ "EADDRINUSE", EADDRINUSE }, { "ENODEV", ENODEV },
+	{ "EBUSY", EBUSY },	      { "EAGAIN", EAGAIN },
+};
+
+int config_errno_value(const char *name)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(*errno_names); i++)
+		if (strcmp(errno_names[i].name, name) == 0)
+			return errno_names[i].value;
+	return 0;
+}
+
+/* Pick one of names[] for a string setting; -1 (error added) otherwise. */
+static int get_enum(struct loader *ld, const config_setting_t *s,
+		    const char *key, const char *const *names, int n)
+{
+	const char *v;
+	char list[160] = "";
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		add_error(ld, s, key, "expected a string");
+		return -1;
+	}
+	v = config_setting_get_string(s);
+	for (int i = 0; i < n; i++)
+		if (strcmp(v, names[i]) == 0)
+			return i;
+	for (int i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s\"%s\"", i ? ", " : "", names[i]);
+	add_error(ld, s, key, "unknown value \"%s\" (expected %s)", v, list);
+	return -1;
+}
+
+static bool get_int(struct loader *ld, const config_setting_t *s,
+		    const char *key, long long lo, long long hi,
+		    long long *out)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		*out = config_setting_get_int64(s);
+		break;
+	case CONFIG_TYPE_BOOL:
+		*out = config_setting_get_bool(s);
+		break;
+	default:
+		add_error(ld, s, key, "expected an integer");
+		return false;
+	}
+	if (*out < lo || *out > hi) {
+		add_error(ld, s, key, "%lld is out of range [%lld, %lld]", *out,
+			  lo, hi);
+		return false;
+	}
+	return true;
+}
+
+/* Seconds, integer or fractional, as microseconds. */
+static bool get_seconds(struct loader *ld, const config_setting_t *s,
+			const char *key, long long hi_s, long long *us)
+{
+	double v;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		v = (double)config_setting_get_int64(s);
+		break;
+	case CONFIG_TYPE_FLOAT:
+		v = config_setting_get_float(s);
+		break;
+	default:
+		add_error(ld, s, key, "expected seconds (a number)");
+		return false;
+	}
+	if (!isfinite(v) || v < 0 || v > (double)hi_s) {
+		add_error(ld, s, key, "%g seconds is out of range [0, %lld]", v,
+			  hi_s);
+		return false;
+	}
+	*us = llround(v * 1e6);
+	return true;
+}
+
+static bool get_bool(struct loader *ld, const config_setting_t *s,
+		     const char *key, bool *out)
+{
+	long long v;
+
+	if (!get_int(ld, s, key, 0, 1, &v))
+		return false;
+	*out = v;
+	return true;
+}
+
+/* A set/force value for option e. */
+static bool get_value(struct loader *ld, const config_setting_t *s,
+		      const char *key, const struct optcat_entry *e,
+		      struct optval *v)
+{
+	long long n, us;
+
+	memset(v, 0, sizeof(*v));
+	v->type = e->type;
+	switch (e->type) {
+	case OT_BOOL:
+	case OT_INT:
+		if (!get_int(ld, s, key, e->lo, e->hi, &n))
+			return false;
+		v->i = (int)n;
+		v->len = sizeof(int);
+		return true;
+	case OT_LINGER: {
+		const config_setting_t *on, *secs;
+
+		if (!config_setting_is_aggregate(s) ||
+		    config_setting_length(s) != 2) {
+			add_error(ld, s, key,
+				  "expected [onoff, seconds], e.g. [1, 5]");
+			return false;
+		}
+		on = config_setting_get_elem(s, 0);
+		secs = config_setting_get_elem(s, 1);
+		if (!get_int(ld, on, key, 0, 1, &n))
+			return false;
+		v->l.l_onoff = (int)n;
+		if (!get_int(ld, secs, key, e->lo, e->hi, &n))
+			return false;
+		v->l.l_linger = (int)n;
+		v->len = sizeof(v->l);
+		return true;
+	}
+	case OT_TIMEVAL:
+		if (!get_seconds(ld, s, key, e->hi, &us))
+			return false;
+		v->tv.tv_sec = us / 1000000;
+		v->tv.tv_usec = us % 1000000;
+		v->len = sizeof(v->tv);
+		return true;
+	case OT_STRING: {
+		const char *str;
+
+		if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+			add_error(ld, s, key, "expected a string");
+			return false;
+		}
+		str = config_setting_get_string(s);
+		if ((long long)strlen(str) > e->hi || strlen(str) > OPTVAL_STR_MAX) {
+			add_error(ld, s, key, "\"%s\" is longer than %lld bytes",
+				  str, e->hi);
+			return false;
+		}
+		strcpy(v->s, str);
+		v->len = (socklen_t)strlen(str);
+		return true;
+	}
+	case OT_OPAQUE:
+		break;
+	}
+	add_error(ld, s, key, "%s takes a structure; only deny is possible",
+		  e->name);
+	return false;
+}
+
+/* min/max bound, in the unit the policy compares in. */
+static bool get_bound(struct loader *ld, const config_setting_t *s,
+		      const char *key, const struct optcat_entry *e,
+		      long long *out)
+{
+	switch (e->type) {
+	case OT_INT:
+	case OT_LINGER:
+		return get_int(ld, s, key, e->lo, e->hi, out);
+	case OT_TIMEVAL:
+		return get_seconds(ld, s, key, e->hi, out);
+	default:
+		add_error(ld, s, key, "min/max need an integer, linger or "
+				      "timeout option; %s is %s",
+			  e->name, optcat_type_name(e->type));
+		return false;
+	}
+}
+
+static const char *const abortive_names[] = { "allow", "graceful", "deny" };
+
+static void load_directive_key(struct loader *ld, config_setting_t *s,
+			       const char *key, const struct optcat_entry *e,
+			       struct directive *d)
+{
+	const char *k = config_setting_name(s);
+	bool b;
+
+	if (strcmp(k, "set") == 0 || strcmp(k, "force") == 0) {
+		if (get_value(ld, s, key, e, &d->val))
+			d->has |= k[0] == 's' ? DIR_SET : DIR_FORCE;
+	} else if (strcmp(k, "min") == 0) {
+		if (get_bound(ld, s, key, e, &d->min))
+			d->has |= DIR_MIN;
+	} else if (strcmp(k, "max") == 0) {
+		if (get_bound(ld, s, key, e, &d->max))
+			d->has |= DIR_MAX;
+	} else if (strcmp(k, "deny") == 0) {
+		if (get_bool(ld, s, key, &b) && b)
+			d->has |= DIR_DENY;
+	} else if (strcmp(k, "errno") == 0) {
+		if (config_setting_type(s) != CONFIG_TYPE_STRING)
+			add_error(ld, s, key, "expected an errno name, e.g. "
+					      "\"ENOPROTOOPT\"");
+		else if (!(d->deny_errno = config_errno_value(
+				   config_setting_get_string(s))))
+			add_error(ld, s, key, "unknown errno name \"%s\"",
+				  config_setting_get_string(s));
+	} else if (strcmp(k, "abortive") == 0) {
+		int a;
+
+		if (e->type != OT_LINGER) {
+			add_error(ld, s, key, "abortive applies to SO_LINGER only");
+			return;
+		}
+		a = get_enum(ld, s, key, abortive_names, 3);
+		if (a >= 0) {
+			d->abortive = (enum abortive)a;
+			d->has |= DIR_ABORTIVE;
+		}
+	} else {
+		add_error(ld, s, key, "unknown directive (expected set, force, "
+				      "min, max, deny, errno or abortive)");
+	}
+}
+
+/* Combinations that cannot mean anything are errors, not guesses. */
+static void check_directive(struct loader *ld, config_setting_t *s,
+			    const char *key, const struct optcat_entry *e,
+			    const struct directive *d)
+{
+	unsigned int h = d->has;
+
+	if (e->access == OA_GET && h)
+		add_error(ld, s, key, "%s is read-only: nothing to set or deny",
+			  e->name);
+	else if ((h & DIR_SET) && (h & DIR_FORCE))
+		add_error(ld, s, key, "set and force exclude each other");
+	else if ((h & DIR_DENY) && (h & (DIR_FORCE | DIR_MIN | DIR_MAX)))
+		add_error(ld, s, key, "deny excludes force, min and max");
+	else if ((h & DIR_FORCE) && (h & (DIR_MIN | DIR_MAX)))
+		add_error(ld, s, key, "force excludes min and max");
+	else if ((h & DIR_MIN) && (h & DIR_MAX) && d->min > d->max)
+		add_error(ld, s, key, "min (%lld) is greater than max (%lld)",
+			  d->min, d->max);
+	else if (d->deny_errno && !(h & DIR_DENY) &&
+		 !((h & DIR_ABORTIVE) && d->abortive == AB_DENY))
+		add_error(ld, s, key, "errno needs deny = true or "
+				      "abortive = \"deny\"");
+}
+
+static void load_option(struct loader *ld, config_setting_t *s,
+			const char *prefix, struct optset *set)
+{
+	const char *name = config_setting_name(s);
+	char key[128], dkey[160];
+	int idx = optcat_find_name(name);
+	const struct optcat_entry *e;
+	struct directive d = { 0 };
+
+	snprintf(key, sizeof(key), "%s.%s", prefix, name);
+	if (idx < 0) {
+		add_error(ld, s, key, "unknown socket option (see `sockshim "
+				      "options`)");
+		return;
+	}
+	e = &optcat_table[idx];
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		add_error(ld, s, key, "expected a group, e.g. %s = { force = "
+				      "...; }",
+			  e->name);
+		return;
+	}
+	d.opt = idx;
+	d.line = (int)config_setting_source_line(s);
+	for (int i = 0; i < config_setting_length(s); i++) {
+		config_setting_t *c = config_setting_get_elem(s, (unsigned)i);
+
+		snprintf(dkey, sizeof(dkey), "%s.%s", key, config_setting_name(c));
+		load_directive_key(ld, c, dkey, e, &d);
+	}
+	check_directive(ld, s, key, e, &d);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->d[i].opt == idx) {
+			add_error(ld, s, key, "named twice (also line %d)",
+				  set->d[i].line);
+			return;
+		}
+	if (d.has)
+		set->d[set->n++] = d;
+}
+
+static void load_options(struct loader *ld, config_setting_t *s,
+			 const char *prefix, struct optset *set)
+{
+	int n;
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		add_error(ld, s, prefix, "expected a group of options");
+		return;
+	}
+	n = config_setting_length(s);
+	set->d = calloc((size_t)n + 1, sizeof(*set->d));
+	if (!set->d) {
+		add_error(ld, s, prefix, "out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		load_option(ld, config_setting_get_elem(s, (unsigned)i), prefix,
+			    set);
+}
+
+static const char *const format_names[] = { "text", "json" };
+static const char *const calls_names[] = { "all", "policy" };
+
+static void load_log(struct loader *ld, config_setting_t *s)
+{
+	struct policy *p = ld->p;
+	int v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		add_error(ld, s, "log", "expected a group: log = { path = ...; }");
+		return;
+	}
+	for (int i = 0; i < config_setting_length(s); i++) {
+		config_setting_t *c = config_setting_get_elem(s, (unsigned)i);
+		const char *k = config_setting_name(c);
+		char key[64];
+
+		snprintf(key, sizeof(key), "log.%s", k);
+		if (strcmp(k, "path") == 0) {
+			const char *path;
+
+			if (config_setting_type(c) != CONFIG_TYPE_STRING ||
+			    !*(path = config_setting_get_string(c))) {
+				add_error(ld, c, key, "expected \"stderr\", "
+						      "\"syslog\", \"none\" or "
+						      "a file path");
+			} else if (strlen(path) >= sizeof(p->log.path)) {
+				add_error(ld, c, key, "path longer than %zu bytes",
+					  sizeof(p->log.path) - 1);
+			} else {
+				strcpy(p->log.path, path);
+			}
+		} else if (strcmp(k, "format") == 0) {
+			if ((v = get_enum(ld, c, key, format_names, 2)) >= 0)
+				p->log.format = (enum log_format)v;
+		} else if (strcmp(k, "calls") == 0) {
+			if ((v = get_enum(ld, c, key, calls_names, 2)) >= 0)
+				p->log.calls = (enum log_calls)v;
+		} else {
+			add_error(ld, c, key, "unknown key (expected path, "
+					      "format or calls)");
+		}
+	}
+}
+
+static const char *const mode_names[] = { "enforce", "audit", "trace" };
+static const char *const onerr_names[] = { "passthrough", "abort" };
+
+static void load_root(struct loader *ld, config_setting_t *root)
+{
+	struct policy *p = ld->p;
+	int v;
+
+	/* on_error first: it decides what happens to every other error. */
+	config_setting_t *oe = config_setting_get_member(root, "on_error");
+
+	if (oe && (v = get_enum(ld, oe, "on_error", onerr_names, 2)) >= 0)
+		p->on_error = (enum pol_on_error)v;
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *c = config_setting_get_elem(root, (unsigned)i);
+		const char *k = config_setting_name(c);
+
+		if (strcmp(k, "on_error") == 0)
+			continue;
+		if (strcmp(k, "mode") == 0) {
+			if ((v = get_enum(ld, c, k, mode_names, 3)) >= 0)
+				p->mode = (enum pol_mode)v;
+		} else if (strcmp(k, "log") == 0) {
+			load_log(ld, c);
+		} else if (strcmp(k, "options") == 0) {
+			load_options(ld, c, "options", &p->site);
+		} else {
+			add_error(ld, c, k, "unknown key (expected mode, on_error, "
+					    "log, options or rules)");
+		}
+	}
+}
+
+static void mark_named(struct policy *p)
+{
+	p->named = calloc(optcat_count, 1);
+	if (!p->named)
+		return;
+	for (size_t i = 0; i < p->site.n; i++)
+		p->named[p->site.d[i].opt] = 1;
+}
+
+/*
+ * When the file cannot be parsed, on_error cannot be read from it. Look
+ * for the line by hand so that `on_error = "abort"` still means abort.
+ */
+static void scan_on_error(const char *text, struct policy *p)
+{
+	for (const char *s = text; (s = strstr(s, "on_error")); s += 8) {
+		const char *line = s, *q = s + 8;
+
+		while (line > text && line[-1] != '\n')
+			line--;
+		if (memchr(line, '#', (size_t)(s - line)) ||
+		    memmem(line, (size_t)(s - line), "//", 2))
+			continue;
+		q += strspn(q, " \t");
+		if (*q != '=' && *q != ':')
+			continue;
+		q += 1 + strspn(q + 1, " \t");
+		if (strncmp(q, "\"abort\"", 7) == 0)
+			p->on_error = ONERR_ABORT;
+	}
+}
+
+static char *slurp(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, max, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int finish(struct loader *ld, config_t *cfg, bool parsed)
+{
+	if (parsed)
+		load_root(ld, config_root_setting(cfg));
+	config_destroy(cfg);
+	if (ld->errs->n) {
+		enum pol_on_error oe = ld->p->on_error;
+
+		policy_free(ld->p);
+		policy_defaults(ld->p);
+		ld->p->on_error = oe;
+		return -1;
+	}
+	mark_named(ld->p);
+	return 0;
+}
+
+static void parse_error(struct loader *ld, config_t *cfg)
+{
+	struct config_error *e = &ld->errs->e[0];
+	const char *file = config_error_file(cfg);
+
+	ld->errs->n = 1;
+	snprintf(e->file, sizeof(e->file), "%s", file ? file : ld->name);
+	e->line = config_error_line(cfg);
+	e->key[0] = '\0';
+	snprintf(e->msg, sizeof(e->msg), "%s",
+		 config_error_text(cfg) ? config_error_text(cfg) : "parse error");
+}
+
+static void setup(config_t *cfg, const char *path)
+{
+	char dir[LOG_PATH_MAX];
+	char *slash;
+
+	config_init(cfg);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		/* @include paths are relative to the including file. */
+		config_set_include_dir(cfg, dir[0] ? dir : "/");
+	}
+}
+
+int config_load(const char *path, struct policy *p, struct config_errors *errs)
+{
+	struct loader ld = { .name = path, .p = p, .errs = errs };
+	struct stat st;
+	config_t cfg;
+	bool ok;
+
+	policy_defaults(p);
+	memset(errs, 0, sizeof(*errs));
+	snprintf(p->source, sizeof(p->source), "%s", path);
+	if (stat(path, &st) != 0) {
+		add_error(&ld, NULL, NULL, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		add_error(&ld, NULL, NULL, "not a regular file");
+		return -1;
+	}
+	setup(&cfg, path);
+	ok = config_read_file(&cfg, path) == CONFIG_TRUE;
+	if (!ok) {
+		char *text = slurp(path, 1 << 20);
+
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO && !text)
+			add_error(&ld, NULL, NULL, "cannot read: %s",
+				  strerror(errno));
+		else
+			parse_error(&ld, &cfg);
+		if (text)
+			scan_on_error(text, p);
+		free(text);
+	}
+	return finish(&ld, &cfg, ok);
+}
+
+int config_load_string(const char *text, const char *name, struct policy *p,
+		       struct config_errors *errs)
+{
+	struct loader ld = { .name = name, .p = p, .errs = errs };
+	config_t cfg;
+	bool ok;
+
+	policy_defaults(p);
+	memset(errs, 0, sizeof(*errs));
+	snprintf(p->source, sizeof(p->source), "%s", name);
+	setup(&cfg, name);
+	ok = config_read_string(&cfg, text) == CONFIG_TRUE;
+	if (!ok) {
+		parse_error(&ld, &cfg);
+		scan_on_error(text, p);
+	}
+	return finish(&ld, &cfg, ok);
+}

@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: MIT
+/* log — call records: formatting and the sink. */
+#include "build-config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "real.h"
+
+/* ---- a bounded string builder: never overflows, truncates silently ---- */
+
+struct sb {
+	char *p;
+	size_t len, cap;	/* cap excludes room kept for "\n" */
+};
+
+static void sb_putc(struct sb *b, char c)
+{
+	if (b->len < b->cap)
+		b->p[b->len++] = c;
+}
+
+static void sb_putn(struct sb *b, const char *s, size_t n)
+{
+	if (n > b->cap - b->len)
+		n = b->cap - b->len;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void sb_puts(struct sb *b, const char *s)
+{
+	sb_putn(b, s, strlen(s));
+}
+
+static void sb_ulong(struct sb *b, unsigned long long v, int width)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		tmp[n++] = '0';
+	while (n)
+		sb_putc(b, tmp[--n]);
+}
+
+static void sb_long(struct sb *b, long long v)
+{
+	if (v < 0) {
+		sb_putc(b, '-');
+		sb_ulong(b, 0ULL - (unsigned long long)v, 0);
+	} else {
+		sb_ulong(b, (unsigned long long)v, 0);
+	}
+}
+
+static void sb_hex(struct sb *b, const unsigned char *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		sb_putc(b, digits[p[i] >> 4]);
+		sb_putc(b, digits[p[i] & 15]);
+	}
+}
+
+/* JSON string body; also used for text so control bytes never leak. */
+static void sb_escaped(struct sb *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			sb_putc(b, '\\');
+			sb_putc(b, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			sb_puts(b, "\\u00");
+			sb_hex(b, &c, 1);
+		} else {
+			sb_putc(b, (char)c);
+		}
+	}
+}
+
+static void sb_jstr(struct sb *b, const char *s)
+{
+	sb_putc(b, '"');
+	sb_escaped(b, s);
+	sb_putc(b, '"');
+}
+
+/* ---- symbolic names ---- */
+
+static const char *const call_names[] = {
+	[LC_SOCKET] = "socket",		[LC_SOCKETPAIR] = "socketpair",
+	[LC_SETSOCKOPT] = "setsockopt", [LC_GETSOCKOPT] = "getsockopt",
+	[LC_BIND] = "bind",		[LC_LISTEN] = "listen",
+	[LC_CONNECT] = "connect",	[LC_ACCEPT] = "accept",
+	[LC_ACCEPT4] = "accept4",	[LC_CLOSE] = "close",
+	[LC_DUP] = "dup",		[LC_DUP2] = "dup2",
+	[LC_DUP3] = "dup3",		[LC_FCNTL] = "fcntl",
+	[LC_CLOSE_RANGE] = "close_range", [LC_CLOSEFROM] = "closefrom",
+};
+
+const char *log_errno_name(int err)
+{
+	const char *n = strerrorname_np(err);
+
+	return n ? n : "E?";
+}
+
+const char *log_family_name(int family)
+{
+	switch (family) {
+	case AF_UNIX:
+		return "AF_UNIX";
+	case AF_INET:
+		return "AF_INET";
+	case AF_INET6:
+		return "AF_INET6";
+	case AF_NETLINK:
+		return "AF_NETLINK";
+	case AF_PACKET:
+		return "AF_PACKET";
+	case AF_UNSPEC:
+		return "AF_UNSPEC";
+	default:
+		return NULL;
+	}
+}
+
+static const char *type_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return "SOCK_STREAM";
+	case SOCK_DGRAM:
+		return "SOCK_DGRAM";
+	case SOCK_RAW:
+		return "SOCK_RAW";
+	case SOCK_SEQPACKET:
+		return "SOCK_SEQPACKET";
+	case SOCK_RDM:
+		return "SOCK_RDM";
+	default:
+		return NULL;
+	}
+}
+
+static const char *proto_name(int proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "IPPROTO_TCP";
+	case IPPROTO_UDP:
+		return "IPPROTO_UDP";
+	case IPPROTO_ICMP:
+		return "IPPROTO_ICMP";
+	case IPPROTO_ICMPV6:
+		return "IPPROTO_ICMPV6";
+	case IPPROTO_SCTP:
+		return "IPPROTO_SCTP";
+	case IPPROTO_MPTCP:
+		return "IPPROTO_MPTCP";
+	case IPPROTO_RAW:
+		return "IPPROTO_RAW";
+	default:
+		return NULL;
+	}
+}
+
+/* A name, or the number when there is none (quoted in JSON only if name). */
+static void sb_sym(struct sb *b, const char *name, long long v, bool json)
+{
+	if (!name)
+		sb_long(b, v);
+	else if (json)
+		sb_jstr(b, name);
+	else
+		sb_puts(b, name);
+}
+
+static void sb_type(struct sb *b, int type, bool json)
+{
+	const char *n = type_name(type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK));
+
+	if (json)
+		sb_putc(b, '"');
+	if (n)
+		sb_puts(b, n);
+	else
+		sb_long(b, type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK));
+	if (type & SOCK_NONBLOCK)
+		sb_puts(b, "|SOCK_NONBLOCK");
+	if (type & SOCK_CLOEXEC)
+		sb_puts(b, "|SOCK_CLOEXEC");
+	if (json)
+		sb_putc(b, '"');
+}
+
+/* Seconds with up to six decimals and no trailing zeros: 5, 0.25. */
+static void sb_seconds(struct sb *b, const struct timeval *tv)
+{
+	long long us = (long long)tv->tv_sec * 1000000 + tv->tv_usec;
+	char frac[7];
+	int n = 6;
+
+	if (us < 0) {
+		sb_putc(b, '-');
+		us = -us;
+	}
+	sb_ulong(b, (unsigned long long)(us / 1000000), 0);
+	us %= 1000000;
+	if (!us)
+		return;
+	for (int i = 5; i >= 0; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	while (n > 0 && frac[n - 1] == '0')
+		n--;
+	sb_putc(b, '.');
+	sb_putn(b, frac, (size_t)n);
+}
+
+static void sb_value(struct sb *b, const struct optval *v, bool json)
+{
+	switch (v->type) {
+	case OT_BOOL:
+	case OT_INT:
+		sb_long(b, v->i);
+		break;
+	case OT_LINGER:
+		sb_putc(b, '[');
+		sb_long(b, v->l.l_onoff);
+		sb_putc(b, ',');
+		sb_long(b, v->l.l_linger);
+		sb_putc(b, ']');
+		break;
+	case OT_TIMEVAL:
+		sb_seconds(b, &v->tv);
+		break;
+	case OT_STRING:
+		sb_jstr(b, v->s);
+		break;
+	case OT_OPAQUE:
+		sb_puts(b, json ? "\"" : "<");
+		sb_ulong(b, v->len, 0);
+		sb_puts(b, " bytes");
+		if (v->len) {
+			sb_puts(b, ": ");
+			sb_hex(b, v->raw, v->len < OPTVAL_RAW_MAX ?
+						  v->len : OPTVAL_RAW_MAX);
+			if (v->len > OPTVAL_RAW_MAX)
+				sb_puts(b, "...");
+		}
+		sb_puts(b, json ? "\"" : ">");
+		break;
+	}
+}
+
+/* ip:port, [ip6]:port, a path, @abstract, or the family number. */
+static void sb_addr(struct sb *b, const struct sockaddr *sa, socklen_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!sa || len < sizeof(sa_family_t)) {
+		sb_puts(b, "?");
+		return;
+	}
+	switch (sa->sa_family) {
+	case AF_INET: {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		if (len < sizeof(*in) ||
+		    !inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip)))
+			break;
+		sb_puts(b, ip);
+		sb_putc(b, ':');
+		sb_ulong(b, ntohs(in->sin_port), 0);
+		return;
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		if (len < sizeof(*in6) ||
+		    !inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip)))
+			break;
+		sb_putc(b, '[');
+		sb_puts(b, ip);
+		sb_puts(b, "]:");
+		sb_ulong(b, ntohs(in6->sin6_port), 0);
+		return;
+	}
+	case AF_UNIX: {
+		const struct sockaddr_un *un = (const void *)sa;
+		size_t n = len - offsetof(struct sockaddr_un, sun_path);
+		char path[sizeof(un->sun_path) + 1];
+
+		if (len <= offsetof(struct sockaddr_un, sun_path)) {
+			sb_puts(b, "unnamed");
+			return;
+		}
+		if (n > sizeof(un->sun_path))
+			n = sizeof(un->sun_path);
+		memcpy(path, un->sun_path, n);
+		path[n] = '\0';
+		if (path[0] == '\0') {
+			/* Abstract names may hold any byte: show the printable. */
+			sb_putc(b, '@');
+			for (size_t i = 1; i < n; i++)
+				path[i - 1] = path[i] >= 0x20 ? path[i] : '?';
+			path[n - 1] = '\0';
+		}
+		sb_escaped(b, path);
+		return;
+	}
+	default:
+		break;
+	}
+	sb_puts(b, "family=");
+	sb_ulong(b, sa->sa_family, 0);
+}
+
+static void sb_opt(struct sb *b, const struct log_rec *r, bool json)
+{
+	int idx = optcat_find(r->level, r->optname);
+
+	sb_sym(b, optcat_level_name(r->level), r->level, json);
+	sb_puts(b, json ? ",\"opt\":" : ", ");
+	sb_sym(b, idx >= 0 ? optcat_table[idx].name : NULL, r->optname, json);
+}
+
+/* ---- text: sockshim[pid prog] call(args) = ret ---- */
+
+static void text_args(struct sb *b, const struct log_rec *r)
+{
+	const char *act = policy_action_name(r->action, r->enforce);
+
+	switch (r->call) {
+	case LC_SOCKET:
+	case LC_SOCKETPAIR:
+		sb_sym(b, log_family_name(r->family), r->family, false);
+		sb_puts(b, ", ");
+		sb_type(b, r->type, false);
+		sb_puts(b, ", ");
+		sb_sym(b, r->protocol ? proto_name(r->protocol) : "0",
+		       r->protocol, false);
+		return;
+	case LC_SETSOCKOPT:
+	case LC_GETSOCKOPT:
+		sb_long(b, r->fd);
+		sb_puts(b, ", ");
+		sb_opt(b, r, false);
+		if (r->app_val && r->action != ACT_NONE &&
+		    r->action != ACT_SET) {
+			sb_puts(b, ", ");
+			sb_value(b, r->app_val, false);
+			sb_puts(b, " ->");
+		} else {
+			sb_putc(b, ',');
+		}
+		sb_putc(b, ' ');
+		if (r->val)
+			sb_value(b, r->val, false);
+		else
+			sb_puts(b, "?");
+		if (act) {
+			sb_putc(b, ' ');
+			sb_puts(b, act);
+		}
+		return;
+	case LC_BIND:
+	case LC_CONNECT:
+		sb_long(b, r->fd);
+		sb_puts(b, ", ");
+		sb_addr(b, r->addr, r->addrlen);
+		return;
+	case LC_LISTEN:
+		sb_long(b, r->fd);
+		sb_puts(b, ", ");
+		sb_long(b, r->arg);
+		return;
+	case LC_ACCEPT:
+	case LC_ACCEPT4:
+		sb_long(b, r->listen_fd);
+		if (r->addr) {
+			sb_puts(b, ", ");
+			sb_addr(b, r->addr, r->addrlen);
+		}
+		return;
+	case LC_DUP2:
+	case LC_DUP3:
+	case LC_FCNTL:
+		sb_long(b, r->fd);
+		sb_puts(b, ", ");
+		sb_long(b, r->arg);
+		return;
+	case LC_CLOSE_RANGE:
+		sb_ulong(b, r->lo, 0);
+		sb_puts(b, ", ");
+		sb_ulong(b, r->hi, 0);
+		return;
+	default:
+		sb_long(b, r->fd);
+		return;
+	}
+}
+
+static struct sb sb_init(char *buf, size_t len)
+{
+	struct sb b = { .p = buf, .len = 0, .cap = len ? len - 2 : 0 };
+	return b;
+}
+
+static size_t sb_finish(struct sb *b)
+{
+	b->p[b->len++] = '\n';
+	b->p[b->len] = '\0';
+	return b->len;
+}
+
+size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
+		       char *buf, size_t len)
+{
+	struct sb b = sb_init(buf, len);
+
+	if (len < 3)
+		return 0;
+	sb_puts(&b, "sockshim[");
+	sb_ulong(&b, (unsigned long long)c->pid, 0);
+	if (c->tid != c->pid) {
+		sb_putc(&b, '/');
+		sb_ulong(&b, (unsigned long long)c->tid, 0);
+	}
+	sb_putc(&b, ' ');
+	sb_escaped(&b, c->prog);
+	sb_puts(&b, r->by_policy ? "] policy " : "] ");
+	sb_puts(&b, call_names[r->call]);
+	sb_putc(&b, '(');
+	text_args(&b, r);
+	sb_puts(&b, ") = ");
+	sb_long(&b, r->ret);
+	if (r->err) {
+		const char *desc = strerrordesc_np(r->err);
+
+		sb_putc(&b, ' ');
+		sb_puts(&b, log_errno_name(r->err));
+		if (desc) {
+			sb_puts(&b, " (");
+			sb_puts(&b, desc);
+			sb_putc(&b, ')');
+		}
+	}
+	return sb_finish(&b);
+}
+
+/* ---- JSON lines ---- */
+
+static void json_key(struct sb *b, const char *k)
+{
+	sb_puts(b, ",\"");
+	sb_puts(b, k);
+	sb_puts(b, "\":");
+}
+
+static void sb_timestamp(struct sb *b, const struct timespec *ts)
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+
+	gmtime_r(&t, &tm);
+	sb_putc(b, '"');
+	sb_ulong(b, (unsigned long long)tm.tm_year + 1900, 4);
+	sb_putc(b, '-');
+	sb_ulong(b, (unsigned long long)tm.tm_mon + 1, 2);
+	sb_putc(b, '-');
+	sb_ulong(b, (unsigned long long)tm.tm_mday, 2);
+	sb_putc(b, 'T');
+	sb_ulong(b, (unsigned long long)tm.tm_hour, 2);
+	sb_putc(b, ':');
+	sb_ulong(b, (unsigned long long)tm.tm_min, 2);
+	sb_putc(b, ':');
+	sb_ulong(b, (unsigned long long)tm.tm_sec, 2);
+	sb_putc(b, '.');
+	sb_ulong(b, (unsigned long long)ts->tv_nsec / 1000, 6);
+	sb_puts(b, "Z\"");
+}
+
+static void json_args(struct sb *b, const struct log_rec *r)
+{
+	const char *act = policy_action_name(r->action, r->enforce);
+
+	switch (r->call) {
+	case LC_SOCKET:
+	case LC_SOCKETPAIR:
+		json_key(b, "family");
+		sb_sym(b, log_family_name(r->family), r->family, true);
+		json_key(b, "type");
+		sb_type(b, r->type, true);
+		json_key(b, "proto");
+		sb_sym(b, r->protocol ? proto_name(r->protocol) : NULL,
+		       r->protocol, true);
+		break;
+	case LC_SETSOCKOPT:
+	case LC_GETSOCKOPT:
+		json_key(b, "level");
+		sb_opt(b, r, true);
+		if (r->val) {
+			json_key(b, "val");
+			sb_value(b, r->val, true);
+		}
+		if (r->app_val && r->action != ACT_NONE &&
+		    r->action != ACT_SET) {
+			json_key(b, "app_val");
+			sb_value(b, r->app_val, true);
+		}
+		break;
+	case LC_BIND:
+	case LC_CONNECT:
+		json_key(b, "addr");
+		sb_putc(b, '"');
+		sb_addr(b, r->addr, r->addrlen);
+		sb_putc(b, '"');
+		break;
+	case LC_LISTEN:
+		json_key(b, "backlog");
+		sb_long(b, r->arg);
+		break;
+	case LC_ACCEPT:
+	case LC_ACCEPT4:
+		json_key(b, "listen_fd");
+		sb_long(b, r->listen_fd);
+		if (r->addr) {
+			json_key(b, "peer");
+			sb_putc(b, '"');
+			sb_addr(b, r->addr, r->addrlen);
+			sb_putc(b, '"');
+		}
+		if (r->call == LC_ACCEPT4) {
+			json_key(b, "flags");
+			sb_long(b, r->arg);
+		}
+		break;
+	case LC_DUP2:
+	case LC_DUP3:
+	case LC_FCNTL:
+		json_key(b, "arg");
+		sb_long(b, r->arg);
+		break;
+	case LC_CLOSE_RANGE:
+		json_key(b, "first");
+		sb_ulong(b, r->lo, 0);
+		json_key(b, "last");
+		sb_ulong(b, r->hi, 0);
+		break;
+	default:
+		break;
+	}
+	if (act) {
+		json_key(b, "action");
+		sb_jstr(b, act);
+	}
+}
+
+size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
+		       char *buf, size_t len)
+{
+	struct sb b = sb_init(buf, len);
+
+	if (len < 3)
+		return 0;
+	sb_puts(&b, "{\"ts\":");
+	sb_timestamp(&b, &c->ts);
+	json_key(&b, "pid");
+	sb_ulong(&b, (unsigned long long)c->pid, 0);
+	json_key(&b, "tid");
+	sb_ulong(&b, (unsigned long long)c->tid, 0);
+	json_key(&b, "prog");
+	sb_jstr(&b, c->prog);
+	json_key(&b, "call");
+	sb_jstr(&b, call_names[r->call]);
+	json_key(&b, "fd");
+	sb_long(&b, r->fd);
+	json_key(&b, "ret");
+	sb_long(&b, r->ret);
+	if (r->err) {
+		json_key(&b, "errno");
+		sb_jstr(&b, log_errno_name(r->err));
+	}
+	json_key(&b, "origin");
+	sb_jstr(&b, r->by_policy ? "policy" : "app");
+	json_args(&b, r);
+	sb_putc(&b, '}');
+	return sb_finish(&b);
+}
+
+bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,
+		     char *out, size_t len)
+{
+	struct sb b = sb_init(out, len + 1);
+
+	if (len < 2)
+		return false;
+	b.cap = len - 1;
+	for (const char *s = tmpl; *s; s++) {
+		if (*s != '%' || !s[1]) {
+			sb_putc(&b, *s);
+			continue;
+		}
+		switch (*++s) {
+		case 'p':
+			sb_ulong(&b, (unsigned long long)pid, 0);
+			break;
+		case 'n':
+			/* A program name never adds a directory level. */
+			for (const char *q = prog; *q; q++)
+				sb_putc(&b, *q == '/' ? '_' : *q);
+			break;
+		default:
+			sb_putc(&b, *s);
+			break;
+		}
+	}
+	if (b.len >= b.cap)
+		return false;
+	out[b.len] = '\0';
+	return true;
+}
+
+/* ---- the sink ---- */
+
+enum sink { SINK_NONE, SINK_STDERR, SINK_FILE, SINK_SYSLOG };
+
+#define PROG_MAX 64
+#define RECORD_MAX 1024
+/* Our file descriptor lives high, out of the way of programs that expect
+ * the lowest free numbers (and of their close-everything loops' cost). */
+#define LOG_FD_FLOOR 1000
+
+static enum sink sink;
+static enum log_format format;
+static bool policy_only;
+static atomic_int log_fd = -1;
+static char path_tmpl[LOG_PATH_MAX];
+static bool per_process;	/* the path names the pid: reopen after fork */
+static char prog[PROG_MAX + 1];
+static pid_t cached_pid;
+static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
+
+static int fd_floor(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return LOG_FD_FLOOR;
+	if (rl.rlim_cur > 2 * LOG_FD_FLOOR)
+		return LOG_FD_FLOOR;
+	return (int)(rl.rlim_cur / 2);
+}
+
+/* Re-home fd above the floor, close-on-exec; returns the new number. */
+static int move_high(int fd)
+{
+	int high = real.fcntl(fd, F_DUPFD_CLOEXEC, fd_floor());
+
+	if (high < 0)
+		return fd;
+	real.close(fd);
+	return high;
+}
+
+static int open_file(void)
+{
+	char path[LOG_PATH_MAX];
+	int fd;
+
+	if (!log_expand_path(path_tmpl, cached_pid, prog, path, sizeof(path))) {
+		log_warn("sockshim: log path too long: %s", path_tmpl);
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0) {
+		log_warn("sockshim: cannot open log %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	return move_high(fd);
+}
+
+void log_open(const struct policy *p, const char *progname)
+{
+	const char *path = p->log.path;
+
+	snprintf(prog, sizeof(prog), "%s", progname && *progname ? progname : "?");
+	cached_pid = getpid();
+	format = p->log.format;
+	policy_only = p->log.calls == LOGC_POLICY;
+	snprintf(path_tmpl, sizeof(path_tmpl), "%s", path);
+	if (strcmp(path, "none") == 0) {
+		sink = SINK_NONE;
+	} else if (strcmp(path, "stderr") == 0) {
+		sink = SINK_STDERR;
+	} else if (strcmp(path, "syslog") == 0) {
+		openlog("sockshim", LOG_PID, LOG_USER);
+		sink = SINK_SYSLOG;
+	} else {
+		per_process = strstr(path, "%p") != NULL;
+		atomic_store(&log_fd, open_file());
+		sink = atomic_load(&log_fd) >= 0 ? SINK_FILE : SINK_NONE;
+	}
+}
+
+bool log_enabled(void)
+{
+	return sink != SINK_NONE;
+}
+
+bool log_policy_only(void)
+{
+	return policy_only;
+}
+
+static pid_t current_tid(void)
+{
+	if (!cached_tid)
+		cached_tid = (pid_t)syscall(SYS_gettid);
+	return cached_tid;
+}
+
+void log_emit(const struct log_rec *r)
+{
+	struct log_ctx c = { .pid = cached_pid, .tid = current_tid(),
+			     .prog = prog };
+	char buf[RECORD_MAX];
+	size_t n;
+	ssize_t w;
+
+	if (sink == SINK_NONE)
+		return;
+	clock_gettime(CLOCK_REALTIME, &c.ts);
+	n = format == LOGF_JSON ? log_format_json(&c, r, buf, sizeof(buf)) :
+				  log_format_text(&c, r, buf, sizeof(buf));
+	switch (sink) {
+	case SINK_STDERR:
+		w = write(STDERR_FILENO, buf, n);
+		break;
+	case SINK_FILE:
+		w = write(atomic_load_explicit(&log_fd, memory_order_relaxed),
+			  buf, n);
+		break;
+	case SINK_SYSLOG:
+		syslog(LOG_INFO, "%.*s", (int)n - 1, buf);
+		w = (ssize_t)n;
+		break;
+	default:
+		w = 0;
+		break;
+	}
+	(void)w; /* a full disk must not become the program's problem */
+}
+
+void log_warn(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(STDERR_FILENO, buf, (size_t)n) < 0)
+		return;
+}
+
+bool log_owns_fd(int fd)
+{
+	return fd >= 0 && sink == SINK_FILE &&
+	       fd == atomic_load_explicit(&log_fd, memory_order_relaxed);
+}
+
+int log_fd_number(void)
+{
+	return sink == SINK_FILE ? atomic_load(&log_fd) : -1;
+}
+
+void log_move_fd(void)
+{
+	int old = atomic_load(&log_fd);
+	int fd;
+
+	if (old < 0)
+		return;
+	fd = real.fcntl(old, F_DUPFD_CLOEXEC, old + 1);
+	if (fd < 0)
+		return;
+	atomic_store(&log_fd, fd);
+	real.close(old);
+}
+
+void log_after_fork_child(void)
+{
+	cached_pid = getpid();
+	cached_tid = 0;
+	if (sink == SINK_FILE && per_process) {
+		int old = atomic_load(&log_fd);
+		int fd = open_file();
+
+		if (fd >= 0) {
+			atomic_store(&log_fd, fd);
+			if (old >= 0)
+				real.close(old);
+		}
+	}
+}

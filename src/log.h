@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * log — call records: formatting (text, JSON lines) and the sink.
+ *
+ * Formatting is pure and hand-rolled (no stdio on the hot path). The sink
+ * writes each record with one write(2) to an O_APPEND descriptor, so lines
+ * from threads and processes sharing a file never interleave. The file
+ * descriptor is the shim's: the program's close/dup2/close_range cannot
+ * take it away (see log_owns_fd and friends).
+ */
+#ifndef SOCKSHIM_LOG_H
+#define SOCKSHIM_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "optcat.h"
+#include "policy.h"
+
+enum log_call {
+	LC_SOCKET, LC_SOCKETPAIR, LC_SETSOCKOPT, LC_GETSOCKOPT, LC_BIND,
+	LC_LISTEN, LC_CONNECT, LC_ACCEPT, LC_ACCEPT4, LC_CLOSE, LC_DUP,
+	LC_DUP2, LC_DUP3, LC_FCNTL, LC_CLOSE_RANGE, LC_CLOSEFROM,
+};
+
+struct log_rec {
+	enum log_call call;
+	bool by_policy;		/* origin: the shim's own call */
+	int fd;			/* the socket; for accept, the new one */
+	long ret;
+	int err;		/* errno when the call failed, else 0 */
+	enum pol_action action;
+	bool enforce;		/* false: audit, action is a would-* */
+	/* socket, socketpair */
+	int family, type, protocol;
+	/* setsockopt, getsockopt */
+	int level, optname;
+	const struct optval *val;	/* what took effect / was read */
+	const struct optval *app_val;	/* what the program asked for */
+	/* bind, connect: addr; accept: peer */
+	const struct sockaddr *addr;
+	socklen_t addrlen;
+	int listen_fd;		/* accept: the listener */
+	int arg;		/* listen backlog, accept4/dup3 flags, ... */
+	unsigned int lo, hi;	/* close_range */
+};
+
+/* Who and when: passed in so formatting stays pure and testable. */
+struct log_ctx {
+	pid_t pid, tid;
+	const char *prog;
+	struct timespec ts;
+};
+
+/* Format one record, newline-terminated; returns its length (< len). */
+size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
+		       char *buf, size_t len);
+size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
+		       char *buf, size_t len);
+
+/* Expand %p, %n and %% in a path; false if it does not fit. */
+bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,
+		     char *out, size_t len);
+
+/* Sink. log_open is called once with the loaded policy. */
+void log_open(const struct policy *p, const char *prog);
+bool log_enabled(void);
+bool log_policy_only(void);
+void log_emit(const struct log_rec *r);
+/* Write a line to stderr, bypassing the sink (warnings). */
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The log's own fd must survive the program's fd housekeeping. */
+bool log_owns_fd(int fd);
+/* The log file's descriptor, or -1 when the sink is not a file. */
+int log_fd_number(void);
+/* Move our fd out of the way before the program dup2()s onto it. */
+void log_move_fd(void);
+/* In a fork child: refresh pid/tid, reopen per-process (%p) files. */
+void log_after_fork_child(void);
+
+const char *log_errno_name(int err);
+const char *log_family_name(int family);
+
+#endif

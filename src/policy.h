@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy — an immutable policy and the pure decisions made from it.
+ *
+ * No I/O here: given what is known about a socket and an event, say what
+ * to set, and given a program's setsockopt, say whether to pass, rewrite,
+ * clamp or refuse it. The hooks carry the decisions out.
+ */
+#ifndef SOCKSHIM_POLICY_H
+#define SOCKSHIM_POLICY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fdtab.h"
+#include "optcat.h"
+
+enum pol_mode { MODE_ENFORCE, MODE_AUDIT, MODE_TRACE };
+enum pol_on_error { ONERR_PASSTHROUGH, ONERR_ABORT };
+enum log_format { LOGF_TEXT, LOGF_JSON };
+enum log_calls { LOGC_ALL, LOGC_POLICY };
+enum abortive { AB_ALLOW, AB_GRACEFUL, AB_DENY };
+
+enum {
+	DIR_SET = 1 << 0,
+	DIR_FORCE = 1 << 1,
+	DIR_MIN = 1 << 2,
+	DIR_MAX = 1 << 3,
+	DIR_DENY = 1 << 4,
+	DIR_ABORTIVE = 1 << 5,
+};
+
+/* What a policy says about one option. */
+struct directive {
+	int opt;		/* index into optcat_table */
+	unsigned int has;	/* DIR_* */
+	enum abortive abortive;
+	int deny_errno;
+	struct optval val;	/* for set / force */
+	long long min, max;	/* int: value; linger: s; timeval: µs */
+	int line;		/* where it was written, for messages */
+};
+
+struct optset {
+	struct directive *d;
+	size_t n;
+};
+
+#define LOG_PATH_MAX 512
+
+struct policy {
+	enum pol_mode mode;
+	enum pol_on_error on_error;
+	struct {
+		char path[LOG_PATH_MAX];	/* "stderr", "none", "syslog", file */
+		enum log_format format;
+		enum log_calls calls;
+	} log;
+	struct optset site;
+	/* Per catalogue index: does any directive name the option? */
+	unsigned char *named;
+	char source[LOG_PATH_MAX];		/* the file it came from */
+};
+
+/* The policy used when there is no file: log every call, change nothing. */
+void policy_defaults(struct policy *p);
+void policy_free(struct policy *p);
+
+/* Effective directive for an option on a socket, or NULL. */
+const struct directive *policy_lookup(const struct policy *p,
+				      const struct sockinfo *si, int opt);
+
+enum pol_event { EV_CREATED, EV_ACCEPTED };
+
+/* An option the policy sets on a socket when an event happens. */
+struct pol_apply {
+	int opt;
+	bool forced;
+	struct optval val;
+};
+
+/*
+ * Options to set now; at most max written, the number wanted returned.
+ * Only options that fit the socket (TCP options on TCP, ...) are listed.
+ */
+size_t policy_on_event(const struct policy *p, const struct sockinfo *si,
+		       enum pol_event ev, struct pol_apply *out, size_t max);
+
+enum pol_action {
+	ACT_NONE,
+	ACT_SET,	/* policy set an option at an event */
+	ACT_FORCED,	/* program's value rewritten to the forced one */
+	ACT_CLAMPED,	/* program's value brought into [min, max] */
+	ACT_DENIED,	/* program's call refused */
+	ACT_GRACEFUL,	/* abortive linger turned into a graceful close */
+};
+
+struct verdict {
+	enum pol_action action;
+	bool enforce;		/* false in audit mode: log, change nothing */
+	int err;		/* errno for ACT_DENIED */
+	struct optval val;	/* value to hand the kernel */
+};
+
+/* Judge a program's setsockopt of option opt with value app. */
+void policy_judge_set(const struct policy *p, const struct sockinfo *si,
+		      int opt, const struct optval *app, struct verdict *v);
+
+/* Does the policy need to see values of this option at all (hot path)? */
+static inline bool policy_names(const struct policy *p, int opt)
+{
+	return opt >= 0 && p->named && p->named[opt];
+}
+
+const char *policy_action_name(enum pol_action a, bool enforce);
+const char *policy_mode_name(enum pol_mode m);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/* real — resolve the real libc socket calls once. */
+#include "build-config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "real.h"
+
+struct real_fns real;
+
+static pthread_once_t real_once = PTHREAD_ONCE_INIT;
+static char fallbacks[256];
+
+/* Fallbacks: the kernel's own entry points, used when libc has no symbol. */
+static int sys_socket(int d, int t, int p)
+{
+	return (int)syscall(SYS_socket, d, t, p);
+}
+
+static int sys_socketpair(int d, int t, int p, int sv[2])
+{
+	return (int)syscall(SYS_socketpair, d, t, p, sv);
+}
+
+static int sys_setsockopt(int fd, int l, int o, const void *v, socklen_t n)
+{
+	return (int)syscall(SYS_setsockopt, fd, l, o, v, n);
+}
+
+static int sys_getsockopt(int fd, int l, int o, void *v, socklen_t *n)
+{
+	return (int)syscall(SYS_getsockopt, fd, l, o, v, n);
+}
+
+static int sys_bind(int fd, const struct sockaddr *a, socklen_t n)
+{
+	return (int)syscall(SYS_bind, fd, a, n);
+}
+
+static int sys_listen(int fd, int b)
+{
+	return (int)syscall(SYS_listen, fd, b);
+}
+
+static int sys_connect(int fd, const struct sockaddr *a, socklen_t n)
+{
+	return (int)syscall(SYS_connect, fd, a, n);
+}
+
+static int sys_accept(int fd, struct sockaddr *a, socklen_t *n)
+{
+	return (int)syscall(SYS_accept, fd, a, n);
+}
+
+static int sys_accept4(int fd, struct sockaddr *a, socklen_t *n, int f)
+{
+	return (int)syscall(SYS_accept4, fd, a, n, f);
+}
+
+static int sys_close(int fd)
+{
+	return (int)syscall(SYS_close, fd);
+}
+
+static int sys_dup(int fd)
+{
+	return (int)syscall(SYS_dup, fd);
+}
+
+static int sys_dup2(int o, int n)
+{
+	return (int)syscall(SYS_dup2, o, n);
+}
+
+static int sys_dup3(int o, int n, int f)
+{
+	return (int)syscall(SYS_dup3, o, n, f);
+}
+
+static int sys_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	unsigned long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+}
+
+static int sys_close_range(unsigned int lo, unsigned int hi, int flags)
+{
+#ifdef SYS_close_range
+	return (int)syscall(SYS_close_range, lo, hi, flags);
+#else
+	(void)lo, (void)hi, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static void sys_closefrom(int lo)
+{
+	if (sys_close_range((unsigned int)lo, ~0U, 0) == 0)
+		return;
+	/* Old kernels: close what /proc/self/fd would list, the slow way. */
+	for (long fd = lo, max = sysconf(_SC_OPEN_MAX); fd < max; fd++)
+		sys_close((int)fd);
+}
+
+/*
+ * dlsym(RTLD_NEXT) normally finds libc. If it finds nothing, or finds a
+ * symbol inside our own object (a second copy of sockshim preloaded, or an
+ * odd link order), calling it would recurse forever: use the system call.
+ */
+static void *resolve(const char *name, void *fallback)
+{
+	Dl_info self, found;
+	void *sym = dlsym(RTLD_NEXT, name);
+
+	if (sym && dladdr((void *)resolve, &self) && dladdr(sym, &found) &&
+	    self.dli_fbase == found.dli_fbase)
+		sym = NULL;
+	if (!sym) {
+		size_t len = strlen(fallbacks);
+
+		if (len + strlen(name) + 2 < sizeof(fallbacks)) {
+			if (len)
+				fallbacks[len++] = ' ';
+			strcpy(fallbacks + len, name);
+		}
+		return fallback;
+	}
+	return sym;
+}
+
+#define RESOLVE(fn) \
+	(real.fn = (__typeof__(real.fn))resolve(#fn, (void *)sys_##fn))
+
+static void real_resolve_all(void)
+{
+	int saved = errno;
+
+	RESOLVE(socket);
+	RESOLVE(socketpair);
+	RESOLVE(setsockopt);
+	RESOLVE(getsockopt);
+	RESOLVE(bind);
+	RESOLVE(listen);
+	RESOLVE(connect);
+	RESOLVE(accept);
+	RESOLVE(accept4);
+	RESOLVE(close);
+	RESOLVE(dup);
+	RESOLVE(dup2);
+	RESOLVE(dup3);
+	RESOLVE(fcntl);
+	real.fcntl64 = (__typeof__(real.fcntl64))resolve("fcntl64",
+							  (void *)real.fcntl);
+	RESOLVE(close_range);
+	RESOLVE(closefrom);
+	errno = saved;
+}
+
+void real_init(void)
+{
+	pthread_once(&real_once, real_resolve_all);
+}
+
+const char *real_fallbacks(void)
+{
+	real_init();
+	return fallbacks;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * real — the libc functions our hooks replace, resolved once.
+ *
+ * Every pointer is always callable: a symbol that is missing, or that
+ * dlsym resolves back into sockshim itself, is replaced by a direct
+ * system call, so a hook can never recurse into itself or jump to NULL.
+ */
+#ifndef SOCKSHIM_REAL_H
+#define SOCKSHIM_REAL_H
+
+#include <sys/socket.h>
+
+struct real_fns {
+	int (*socket)(int, int, int);
+	int (*socketpair)(int, int, int, int[2]);
+	int (*setsockopt)(int, int, int, const void *, socklen_t);
+	int (*getsockopt)(int, int, int, void *, socklen_t *);
+	int (*bind)(int, const struct sockaddr *, socklen_t);
+	int (*listen)(int, int);
+	int (*connect)(int, const struct sockaddr *, socklen_t);
+	int (*accept)(int, struct sockaddr *, socklen_t *);
+	int (*accept4)(int, struct sockaddr *, socklen_t *, int);
+	int (*close)(int);
+	int (*dup)(int);
+	int (*dup2)(int, int);
+	int (*dup3)(int, int, int);
+	int (*fcntl)(int, int, ...);
+	int (*fcntl64)(int, int, ...);
+	int (*close_range)(unsigned int, unsigned int, int);
+	void (*closefrom)(int);
+};
+
+extern struct real_fns real;
+
+/* Resolve everything; cheap after the first call, safe from any thread. */
+void real_init(void);
+
+/* Names of symbols that had to fall back to a system call (for `check`). */
+const char *real_fallbacks(void);
+
+#endif

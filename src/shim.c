@@ -1,0 +1,814 @@
+// SPDX-License-Identifier: MIT
+/* shim — each interposed call: the real call, our bookkeeping, the log. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "fdtab.h"
+#include "log.h"
+#include "real.h"
+#include "shim.h"
+
+#ifndef SOCKSHIM_SYSCONFDIR
+#define SOCKSHIM_SYSCONFDIR "/etc"
+#endif
+#define EX_CONFIG 78		/* sysexits.h: configuration error */
+
+static struct policy policy;
+static atomic_bool active;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Depth of shim code on this thread. Anything libc does on our behalf
+ * that lands in a hook again (or a hook called from a signal handler
+ * while another is running) goes straight to the real call.
+ */
+static __thread int depth __attribute__((tls_model("initial-exec")));
+
+/* ---------------------------------------------------------------- init */
+
+static void report_errors(const struct config_errors *errs, const char *prog)
+{
+	char line[768];
+
+	for (int i = 0; i < errs->n && i < CONFIG_MAX_ERRORS; i++) {
+		config_error_format(&errs->e[i], line, sizeof(line));
+		log_warn("sockshim: %s", line);
+	}
+	if (errs->n > CONFIG_MAX_ERRORS)
+		log_warn("sockshim: ... and %d more errors",
+			 errs->n - CONFIG_MAX_ERRORS);
+	if (policy.on_error == ONERR_ABORT) {
+		log_warn("sockshim: invalid configuration; stopping %s "
+			 "(on_error = \"abort\")", prog);
+		_exit(EX_CONFIG);
+	}
+	log_warn("sockshim: invalid configuration; running %s without "
+		 "sockshim (on_error = \"passthrough\")", prog);
+}
+
+static bool apply_env(const char *prog)
+{
+	const char *mode = secure_getenv("SOCKSHIM_MODE");
+	const char *path = secure_getenv("SOCKSHIM_LOG");
+	static const char *const modes[] = { "enforce", "audit", "trace" };
+
+	if (path && *path)
+		snprintf(policy.log.path, sizeof(policy.log.path), "%s", path);
+	if (!mode || !*mode)
+		return true;
+	for (int i = 0; i < 3; i++)
+		if (strcmp(mode, modes[i]) == 0) {
+			policy.mode = (enum pol_mode)i;
+			return true;
+		}
+	{
+		struct config_errors errs = { .n = 1 };
+
+		snprintf(errs.e[0].file, sizeof(errs.e[0].file), "environment");
+		snprintf(errs.e[0].key, sizeof(errs.e[0].key), "SOCKSHIM_MODE");
+		snprintf(errs.e[0].msg, sizeof(errs.e[0].msg),
+			 "unknown mode \"%s\" (expected enforce, audit or "
+			 "trace)", mode);
+		report_errors(&errs, prog);
+	}
+	return false;
+}
+
+static void atfork_child(void)
+{
+	log_after_fork_child();
+}
+
+static void shim_init_once(void)
+{
+	const char *prog = program_invocation_short_name;
+	const char *path = secure_getenv("SOCKSHIM_CONFIG");
+	struct config_errors errs;
+	int saved = errno;
+
+	depth++;
+	real_init();
+	if (!path || !*path)
+		path = SOCKSHIM_SYSCONFDIR "/sockshim.conf";
+	if (config_load(path, &policy, &errs) != 0) {
+		report_errors(&errs, prog);
+	} else if (apply_env(prog)) {
+		log_open(&policy, prog);
+		pthread_atfork(NULL, NULL, atfork_child);
+		atomic_store(&active, true);
+	}
+	depth--;
+	errno = saved;
+}
+
+void shim_init(void)
+{
+	real_init();
+	if (depth)
+		return;
+	pthread_once(&init_once, shim_init_once);
+}
+
+const struct policy *shim_policy(void)
+{
+	return &policy;
+}
+
+bool shim_active(void)
+{
+	return atomic_load_explicit(&active, memory_order_acquire);
+}
+
+/* Enter shim code, or say the caller must just make the real call. */
+static bool enter(void)
+{
+	shim_init();
+	if (depth || !shim_active())
+		return false;
+	depth++;
+	return true;
+}
+
+static void leave(void)
+{
+	depth--;
+}
+
+/* ------------------------------------------------------------- helpers */
+
+static bool logging(enum pol_action action)
+{
+	return log_enabled() && (action != ACT_NONE || !log_policy_only());
+}
+
+static void emit(struct log_rec *r)
+{
+	if (logging(r->action))
+		log_emit(r);
+}
+
+/*
+ * Copy from a pointer the program gave us without trusting it: the
+ * kernel checks the address, so a wild pointer is an error, not a crash.
+ */
+static bool safe_read(void *dst, const void *src, size_t len)
+{
+	static atomic_bool no_vm_readv;
+	struct iovec local = { dst, len }, remote = { (void *)src, len };
+	unsigned char vec[2];
+	uintptr_t page;
+	long psz;
+
+	if (!src)
+		return false;
+	if (!len)
+		return true;
+	if (!atomic_load_explicit(&no_vm_readv, memory_order_relaxed)) {
+		ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+
+		if (n == (ssize_t)len)
+			return true;
+		if (n >= 0 || errno == EFAULT)
+			return false;
+		/* Filtered by a sandbox: check the pages are mapped instead. */
+		atomic_store(&no_vm_readv, true);
+	}
+	psz = sysconf(_SC_PAGESIZE);
+	page = (uintptr_t)src & ~(uintptr_t)(psz - 1);
+	if (mincore((void *)page, (uintptr_t)src + len - page, vec) != 0 &&
+	    len <= (size_t)psz)
+		return false;
+	memcpy(dst, src, len);
+	return true;
+}
+
+static int default_protocol(int family, int type, int protocol)
+{
+	if (protocol || (family != AF_INET && family != AF_INET6))
+		return protocol;
+	if (type == SOCK_STREAM)
+		return IPPROTO_TCP;
+	if (type == SOCK_DGRAM)
+		return IPPROTO_UDP;
+	return protocol;
+}
+
+static void addr_facts(const struct sockaddr *sa, socklen_t len,
+		       struct in6_addr *addr, uint16_t *port)
+{
+	if (sa && sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		memset(addr, 0, sizeof(*addr));
+		addr->s6_addr[10] = addr->s6_addr[11] = 0xff;
+		memcpy(&addr->s6_addr[12], &in->sin_addr, 4);
+		*port = ntohs(in->sin_port);
+	} else if (sa && sa->sa_family == AF_INET6 &&
+		   len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		*addr = in6->sin6_addr;
+		*port = ntohs(in6->sin6_port);
+	}
+}
+
+/*
+ * A socket we did not see created (inherited across exec, made by a raw
+ * system call): ask the kernel once and remember.
+ */
+static bool discover(int fd, struct sockinfo *si)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(int), slen;
+	int v;
+
+	memset(si, 0, sizeof(*si));
+	if (real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) != 0)
+		return false;
+	si->family = (uint16_t)v;
+	len = sizeof(int);
+	if (real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) == 0)
+		si->type = (uint16_t)v;
+	len = sizeof(int);
+	if (real.getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0)
+		si->protocol = (uint16_t)v;
+	len = sizeof(int);
+	if (real.getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v)
+		si->role = ROLE_LISTENER;
+	slen = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &slen) == 0) {
+		addr_facts((struct sockaddr *)&ss, slen, &si->local_addr,
+			   &si->local_port);
+		si->has_local = 1;
+	}
+	slen = sizeof(ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &slen) == 0) {
+		addr_facts((struct sockaddr *)&ss, slen, &si->remote_addr,
+			   &si->remote_port);
+		si->has_remote = 1;
+		if (si->role == ROLE_NONE)
+			si->role = ROLE_CLIENT;
+	}
+	fdtab_set(fd, si);
+	return true;
+}
+
+static bool known(int fd, struct sockinfo *si)
+{
+	return fdtab_get(fd, si) || discover(fd, si);
+}
+
+/* Carry out what the policy sets when an event happens to a socket. */
+static void apply_event(int fd, const struct sockinfo *si, enum pol_event ev)
+{
+	struct pol_apply todo[32];
+	size_t n = policy_on_event(&policy, si, ev, todo, 32);
+	bool enforce = policy.mode == MODE_ENFORCE;
+
+	if (n > 32)
+		n = 32;
+	for (size_t i = 0; i < n; i++) {
+		const struct optcat_entry *e = &optcat_table[todo[i].opt];
+		struct log_rec r = {
+			.call = LC_SETSOCKOPT, .by_policy = true, .fd = fd,
+			.level = e->level, .optname = e->optname,
+			.val = &todo[i].val, .action = ACT_SET,
+			.enforce = enforce,
+		};
+		const void *buf;
+		socklen_t len = optval_encode(&todo[i].val, &buf);
+
+		if (enforce) {
+			r.ret = real.setsockopt(fd, e->level, e->optname, buf,
+						len);
+			r.err = r.ret ? errno : 0;
+		}
+		emit(&r);
+	}
+}
+
+/* ------------------------------------------------------------ creation */
+
+static void created(int fd, int family, int type, int protocol)
+{
+	struct sockinfo si = {
+		.family = (uint16_t)family,
+		.type = (uint16_t)(type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)),
+	};
+
+	si.protocol = (uint16_t)default_protocol(family, si.type, protocol);
+	fdtab_set(fd, &si);
+}
+
+int shim_socket(int domain, int type, int protocol)
+{
+	struct log_rec r = { .call = LC_SOCKET, .family = domain,
+			     .type = type, .protocol = protocol };
+	int fd, err;
+
+	if (!enter())
+		return real.socket(domain, type, protocol);
+	fd = real.socket(domain, type, protocol);
+	err = errno;
+	r.fd = fd;
+	r.ret = fd;
+	r.err = fd < 0 ? err : 0;
+	if (fd >= 0)
+		created(fd, domain, type, protocol);
+	emit(&r);
+	if (fd >= 0) {
+		struct sockinfo si;
+
+		if (fdtab_get(fd, &si))
+			apply_event(fd, &si, EV_CREATED);
+	}
+	leave();
+	errno = err;
+	return fd;
+}
+
+int shim_socketpair(int domain, int type, int protocol, int sv[2])
+{
+	struct log_rec r = { .call = LC_SOCKETPAIR, .family = domain,
+			     .type = type, .protocol = protocol, .fd = -1 };
+	int ret, err;
+
+	if (!enter())
+		return real.socketpair(domain, type, protocol, sv);
+	ret = real.socketpair(domain, type, protocol, sv);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	if (ret == 0) {
+		created(sv[0], domain, type, protocol);
+		created(sv[1], domain, type, protocol);
+		r.fd = sv[0];
+		r.arg = sv[1];
+	}
+	emit(&r);
+	leave();
+	errno = err;
+	return ret;
+}
+
+/* ------------------------------------------------------------- options */
+
+/* The program's value as the log shows it; safe for any pointer. */
+static void app_value(int idx, const void *optval, socklen_t optlen,
+		      bool kernel_read, struct optval *out)
+{
+	enum optcat_type t = idx >= 0 ? optcat_table[idx].type : OT_OPAQUE;
+	unsigned char buf[OPTVAL_STR_MAX];
+	size_t n = optlen < sizeof(buf) ? optlen : sizeof(buf);
+	size_t fixed = optcat_value_size(t);
+
+	/* After a success the kernel has read these bytes: no check needed. */
+	if (kernel_read && fixed && optlen >= fixed) {
+		optval_decode(t, optval, optlen, out);
+		return;
+	}
+	if (!safe_read(buf, optval, n)) {
+		memset(out, 0, sizeof(*out));
+		out->type = t;
+		out->len = optlen;
+		return;
+	}
+	optval_decode(t, buf, optlen, out);
+}
+
+static int setsockopt_judged(int fd, int level, int optname, int idx,
+			     const void *optval, socklen_t optlen,
+			     struct log_rec *r, struct optval *app,
+			     struct optval *eff)
+{
+	const struct optcat_entry *e = &optcat_table[idx];
+	unsigned char raw[OPTVAL_STR_MAX + 1];
+	size_t need = optcat_value_size(e->type);
+	struct sockinfo si;
+	struct verdict v;
+	const void *buf;
+	socklen_t len;
+	int ret;
+
+	/* Odd lengths and unreadable values: the kernel answers, not us. */
+	if (!known(fd, &si) || !policy_lookup(&policy, &si, idx))
+		return INT_MIN;
+	if (need ? optlen < need : optlen > OPTVAL_STR_MAX)
+		return INT_MIN;
+	if (!safe_read(raw, optval, need ? need : optlen))
+		return INT_MIN;
+	if (!optval_decode(e->type, raw, optlen, app))
+		return INT_MIN;
+	policy_judge_set(&policy, &si, idx, app, &v);
+	if (v.action == ACT_NONE)
+		return INT_MIN;
+	r->action = v.action;
+	r->enforce = v.enforce;
+	r->app_val = app;
+	*eff = v.val;
+	r->val = eff;
+	if (!v.enforce) {
+		r->val = app;
+		return real.setsockopt(fd, level, optname, optval, optlen);
+	}
+	if (v.action == ACT_DENIED) {
+		int type;
+
+		/* A bad fd is still EBADF/ENOTSOCK, as without us. */
+		len = sizeof(type);
+		ret = real.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+		if (ret == 0) {
+			errno = v.err;
+			ret = -1;
+		}
+		return ret;
+	}
+	len = optval_encode(eff, &buf);
+	return real.setsockopt(fd, level, optname, buf, len);
+}
+
+int shim_setsockopt(int fd, int level, int optname, const void *optval,
+		    socklen_t optlen)
+{
+	struct log_rec r = { .call = LC_SETSOCKOPT, .fd = fd, .level = level,
+			     .optname = optname };
+	struct optval app, eff;
+	int idx, ret, err;
+
+	if (!enter())
+		return real.setsockopt(fd, level, optname, optval, optlen);
+	idx = optcat_find(level, optname);
+	ret = INT_MIN;
+	if (policy.mode != MODE_TRACE && policy_names(&policy, idx))
+		ret = setsockopt_judged(fd, level, optname, idx, optval, optlen,
+					&r, &app, &eff);
+	if (ret == INT_MIN)
+		ret = real.setsockopt(fd, level, optname, optval, optlen);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	if (logging(r.action)) {
+		if (!r.val) {
+			app_value(idx, optval, optlen, ret == 0, &app);
+			r.val = &app;
+		}
+		log_emit(&r);
+	}
+	leave();
+	errno = err;
+	return ret;
+}
+
+int shim_getsockopt(int fd, int level, int optname, void *optval,
+		    socklen_t *optlen)
+{
+	struct log_rec r = { .call = LC_GETSOCKOPT, .fd = fd, .level = level,
+			     .optname = optname };
+	struct optval val;
+	int ret, err;
+
+	if (!enter())
+		return real.getsockopt(fd, level, optname, optval, optlen);
+	ret = real.getsockopt(fd, level, optname, optval, optlen);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	if (logging(ACT_NONE)) {
+		/* On success the kernel wrote *optlen bytes there: readable. */
+		if (ret == 0) {
+			int idx = optcat_find(level, optname);
+
+			optval_decode(idx >= 0 ? optcat_table[idx].type :
+						 OT_OPAQUE,
+				      optval, *optlen, &val);
+			r.val = &val;
+		}
+		log_emit(&r);
+	}
+	leave();
+	errno = err;
+	return ret;
+}
+
+/* --------------------------------------------------- addresses, roles */
+
+int shim_bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct log_rec r = { .call = LC_BIND, .fd = fd };
+	struct sockinfo si;
+	struct sockaddr_storage copy;
+	int ret, err;
+
+	if (!enter())
+		return real.bind(fd, addr, len);
+	ret = real.bind(fd, addr, len);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	/* The kernel read the address only if it got past EFAULT. */
+	if (len <= sizeof(copy) && (ret == 0 ? (memcpy(&copy, addr, len), 1) :
+				    safe_read(&copy, addr, len))) {
+		r.addr = (struct sockaddr *)&copy;
+		r.addrlen = len;
+	}
+	if (ret == 0 && r.addr && known(fd, &si)) {
+		addr_facts(r.addr, len, &si.local_addr, &si.local_port);
+		si.has_local = 1;
+		fdtab_set(fd, &si);
+	}
+	emit(&r);
+	leave();
+	errno = err;
+	return ret;
+}
+
+int shim_listen(int fd, int backlog)
+{
+	struct log_rec r = { .call = LC_LISTEN, .fd = fd, .arg = backlog };
+	struct sockinfo si;
+	int ret, err;
+
+	if (!enter())
+		return real.listen(fd, backlog);
+	ret = real.listen(fd, backlog);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	if (ret == 0 && known(fd, &si)) {
+		si.role = ROLE_LISTENER;
+		fdtab_set(fd, &si);
+	}
+	emit(&r);
+	leave();
+	errno = err;
+	return ret;
+}
+
+int shim_connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	struct log_rec r = { .call = LC_CONNECT, .fd = fd };
+	struct sockaddr_storage copy;
+	struct sockinfo si;
+	int ret, err;
+
+	if (!enter())
+		return real.connect(fd, addr, len);
+	ret = real.connect(fd, addr, len);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	if (len <= sizeof(copy) && safe_read(&copy, addr, len)) {
+		r.addr = (struct sockaddr *)&copy;
+		r.addrlen = len;
+	}
+	/* EINPROGRESS is a connection under way: the facts hold already. */
+	if ((ret == 0 || err == EINPROGRESS) && r.addr && known(fd, &si)) {
+		addr_facts(r.addr, len, &si.remote_addr, &si.remote_port);
+		si.has_remote = 1;
+		si.role = ROLE_CLIENT;
+		fdtab_set(fd, &si);
+	}
+	emit(&r);
+	leave();
+	errno = err;
+	return ret;
+}
+
+int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
+		 bool is_accept4)
+{
+	struct log_rec r = { .call = is_accept4 ? LC_ACCEPT4 : LC_ACCEPT,
+			     .listen_fd = fd, .arg = flags };
+	struct sockinfo si;
+	int nfd, err;
+
+	if (!enter())
+		return is_accept4 ? real.accept4(fd, addr, len, flags) :
+				    real.accept(fd, addr, len);
+	nfd = is_accept4 ? real.accept4(fd, addr, len, flags) :
+			   real.accept(fd, addr, len);
+	err = errno;
+	r.fd = nfd;
+	r.ret = nfd;
+	r.err = nfd < 0 ? err : 0;
+	if (nfd >= 0 && addr && len) {
+		r.addr = addr;	/* the kernel just wrote both */
+		r.addrlen = *len;
+	}
+	if (nfd >= 0) {
+		bool have = known(fd, &si);
+
+		if (!have)
+			memset(&si, 0, sizeof(si));
+		si.role = ROLE_ACCEPTED;
+		si.rules_applied = 0;
+		si.has_remote = 0;
+		if (r.addr) {
+			addr_facts(r.addr, r.addrlen, &si.remote_addr,
+				   &si.remote_port);
+			si.has_remote = 1;
+		}
+		fdtab_set(nfd, &si);
+	}
+	emit(&r);
+	if (nfd >= 0 && fdtab_get(nfd, &si) && si.family)
+		apply_event(nfd, &si, EV_ACCEPTED);
+	leave();
+	errno = err;
+	return nfd;
+}
+
+/* ------------------------------------------------------ fd lifetimes */
+
+int shim_close(int fd)
+{
+	struct log_rec r = { .call = LC_CLOSE, .fd = fd };
+	struct sockinfo si;
+	bool was_socket;
+	int ret, err;
+
+	if (!enter())
+		return real.close(fd);
+	if (log_owns_fd(fd)) {
+		/* Not the program's: without us it would not be open. */
+		leave();
+		errno = EBADF;
+		return -1;
+	}
+	was_socket = fdtab_get(fd, &si);
+	/* Forget first: once closed, another thread may get the number. */
+	fdtab_clear(fd);
+	ret = real.close(fd);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	if (was_socket)
+		emit(&r);
+	leave();
+	errno = err;
+	return ret;
+}
+
+int shim_dup(int fd)
+{
+	struct log_rec r = { .call = LC_DUP, .fd = fd };
+	struct sockinfo si;
+	int nfd, err;
+
+	if (!enter())
+		return real.dup(fd);
+	if (log_owns_fd(fd)) {
+		leave();
+		errno = EBADF;
+		return -1;
+	}
+	nfd = real.dup(fd);
+	err = errno;
+	r.ret = nfd;
+	r.err = nfd < 0 ? err : 0;
+	if (nfd >= 0)
+		fdtab_copy(fd, nfd);
+	if (fdtab_get(fd, &si))
+		emit(&r);
+	leave();
+	errno = err;
+	return nfd;
+}
+
+int shim_dup3(int oldfd, int newfd, int flags, bool is_dup3)
+{
+	struct log_rec r = { .call = is_dup3 ? LC_DUP3 : LC_DUP2, .fd = oldfd,
+			     .arg = newfd };
+	struct sockinfo si;
+	bool involved;
+	int ret, err;
+
+	if (!enter())
+		return is_dup3 ? real.dup3(oldfd, newfd, flags) :
+				 real.dup2(oldfd, newfd);
+	if (log_owns_fd(oldfd)) {
+		leave();
+		errno = EBADF;
+		return -1;
+	}
+	if (log_owns_fd(newfd) && oldfd != newfd)
+		log_move_fd();
+	involved = fdtab_get(oldfd, &si) || fdtab_get(newfd, &si);
+	ret = is_dup3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
+	err = errno;
+	r.ret = ret;
+	r.err = ret < 0 ? err : 0;
+	if (ret >= 0 && oldfd != newfd)
+		fdtab_copy(oldfd, newfd);
+	if (involved)
+		emit(&r);
+	leave();
+	errno = err;
+	return ret;
+}
+
+int shim_fcntl(int fd, int cmd, unsigned long arg, bool is64)
+{
+	int (*fn)(int, int, ...) = is64 ? real.fcntl64 : real.fcntl;
+	struct log_rec r = { .call = LC_FCNTL, .fd = fd, .arg = cmd };
+	struct sockinfo si;
+	int ret, err;
+
+	if (!enter())
+		return fn(fd, cmd, arg);
+	if (log_owns_fd(fd)) {
+		leave();
+		errno = EBADF;
+		return -1;
+	}
+	ret = fn(fd, cmd, arg);
+	err = errno;
+	if ((cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && ret >= 0) {
+		fdtab_copy(fd, ret);
+		if (fdtab_get(fd, &si)) {
+			r.ret = ret;
+			emit(&r);
+		}
+	}
+	leave();
+	errno = err;
+	return ret;
+}
+
+/*
+ * close_range over a span that holds the log's fd closes around it, so
+ * a program that closes everything at start-up does not silence us.
+ */
+static int close_range_around(unsigned int lo, unsigned int hi, int flags)
+{
+	int own = log_fd_number();
+	int ret = 0;
+
+	if (own < 0 || (unsigned int)own < lo || (unsigned int)own > hi)
+		return real.close_range(lo, hi, flags);
+	if ((unsigned int)own > lo)
+		ret = real.close_range(lo, (unsigned int)own - 1, flags);
+	if (ret == 0 && (unsigned int)own < hi)
+		ret = real.close_range((unsigned int)own + 1, hi, flags);
+	return ret;
+}
+
+int shim_close_range(unsigned int lo, unsigned int hi, int flags)
+{
+	struct log_rec r = { .call = LC_CLOSE_RANGE, .fd = -1, .lo = lo,
+			     .hi = hi, .arg = flags };
+	size_t sockets = 0;
+	int ret, err;
+
+	if (!enter())
+		return real.close_range(lo, hi, flags);
+	if (lo <= hi && !(flags & CLOSE_RANGE_CLOEXEC))
+		sockets = fdtab_clear_range(lo, hi);
+	ret = close_range_around(lo, hi, flags);
+	err = errno;
+	r.ret = ret;
+	r.err = ret ? err : 0;
+	if (sockets)
+		emit(&r);
+	leave();
+	errno = err;
+	return ret;
+}
+
+void shim_closefrom(int lo)
+{
+	struct log_rec r = { .call = LC_CLOSEFROM, .fd = -1,
+			     .lo = lo < 0 ? 0 : (unsigned int)lo, .hi = ~0U };
+	int own, err = errno;
+
+	if (!enter()) {
+		real.closefrom(lo);
+		return;
+	}
+	own = log_fd_number();
+	if (fdtab_clear_range(r.lo, r.hi))
+		emit(&r);
+	if (own < 0 || own < lo) {
+		real.closefrom(lo);
+	} else if (close_range_around(r.lo, r.hi, 0) != 0) {
+		/* No close_range (old kernel): the slow way, around our fd. */
+		for (long fd = r.lo, max = sysconf(_SC_OPEN_MAX); fd < max; fd++)
+			if (fd != own)
+				real.close((int)fd);
+	}
+	leave();
+	errno = err;
+}

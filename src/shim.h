@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shim — what each interposed call does around the real one.
+ *
+ * Each shim_X has the signature and the contract of X: same return value,
+ * same errno, same fd numbers, unless the policy says otherwise. The
+ * exported hooks (hooks.c) only forward here.
+ */
+#ifndef SOCKSHIM_SHIM_H
+#define SOCKSHIM_SHIM_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "policy.h"
+
+/* Load the policy and open the log; idempotent, thread-safe. */
+void shim_init(void);
+/* The policy in force (defaults when passing through). */
+const struct policy *shim_policy(void);
+/* False when an invalid or missing config made us step aside. */
+bool shim_active(void);
+
+int shim_socket(int domain, int type, int protocol);
+int shim_socketpair(int domain, int type, int protocol, int sv[2]);
+int shim_setsockopt(int fd, int level, int optname, const void *optval,
+		    socklen_t optlen);
+int shim_getsockopt(int fd, int level, int optname, void *optval,
+		    socklen_t *optlen);
+int shim_bind(int fd, const struct sockaddr *addr, socklen_t len);
+int shim_listen(int fd, int backlog);
+int shim_connect(int fd, const struct sockaddr *addr, socklen_t len);
+int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
+		 bool is_accept4);
+int shim_close(int fd);
+int shim_dup(int fd);
+int shim_dup3(int oldfd, int newfd, int flags, bool is_dup3);
+int shim_fcntl(int fd, int cmd, unsigned long arg, bool is64);
+int shim_close_range(unsigned int lo, unsigned int hi, int flags);
+void shim_closefrom(int lo);
+
+#endif
