@@ -1,0 +1,1 @@
+# tests/integration/calls.mk — see Makefile.am

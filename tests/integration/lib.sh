@@ -1,0 +1,94 @@
+# Shared helpers for the integration tests (sourced, not run).
+#
+# Each test runs real programs with and without the shim and judges what
+# the kernel shows. Exit codes follow automake: 0 pass, 1 fail, 77 skip.
+
+set -u
+
+: "${SOCKSHIM_LIB:?run through make check}"
+PYTHON3=${PYTHON3:-python3}
+SOCAT=${SOCAT:-socat}
+[ "$PYTHON3" = no ] && PYTHON3=python3
+[ "$SOCAT" = no ] && SOCAT=socat
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sockshim-test.XXXXXX")
+_pids=""
+cleanup() {
+	for p in $_pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+ok() { echo "ok: $*"; }
+
+# A missing tool skips the test, except where the suite must be complete
+# (scripts/test and CI set SOCKSHIM_TESTS_STRICT=1): then it fails.
+need() {
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 && continue
+		[ "${SOCKSHIM_TESTS_STRICT:-0}" = 1 ] && fail "$tool is not installed"
+		skip "$tool is not installed"
+	done
+}
+
+# Write a policy: conf NAME <<'EOF' ... EOF; prints its path.
+conf() {
+	cat >"$T/$1.conf"
+	echo "$T/$1.conf"
+}
+
+# under CONF LOG cmd...: run cmd with the shim, policy CONF, log to LOG.
+under() {
+	local c=$1 l=$2
+	shift 2
+	SOCKSHIM_CONFIG=$c SOCKSHIM_LOG=$l LD_PRELOAD=$SOCKSHIM_LIB "$@"
+}
+
+# Start a background job and remember it for cleanup.
+bg() {
+	"$@" &
+	_pids="$_pids $!"
+	LAST_PID=$!
+}
+
+# An unused TCP port on 127.0.0.1.
+free_port() {
+	"$PYTHON3" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT: until something listens there (5 s at most).
+wait_port() {
+	local i
+	for i in $(seq 50); do
+		"$PYTHON3" - "$1" <<'PY' && return 0
+import socket, sys
+s = socket.socket()
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+PY
+		sleep 0.1
+	done
+	fail "nothing listens on port $1"
+}
+
+# assert_json LOG: every line parses as JSON with the contract's fields.
+assert_json() {
+	"$PYTHON3" - "$1" <<'PY' || fail "JSON log $1 is not valid"
+import json, sys
+need = {"ts", "pid", "tid", "prog", "call", "fd", "ret", "origin"}
+n = 0
+for i, line in enumerate(open(sys.argv[1]), 1):
+    rec = json.loads(line)
+    missing = need - rec.keys()
+    if missing:
+        sys.exit(f"line {i}: missing {sorted(missing)}: {line}")
+    n += 1
+if n == 0:
+    sys.exit("empty log")
+PY
+}

@@ -1,0 +1,1 @@
+# tests/integration/programs.mk — see Makefile.am
