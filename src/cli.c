@@ -77,9 +77,10 @@ static bool find_library(char *out, size_t len)
 
 		self[n] = '\0';
 		slash = strrchr(self, '/');
-		if (slash) {
+		if (slash && (size_t)(slash - self) + 22 < len) {
 			*slash = '\0';
-			snprintf(out, len, "%s/.libs/libsockshim.so", self);
+			snprintf(out, len, "%.*s/.libs/libsockshim.so",
+				 (int)(len - 22), self);
 			if (access(out, R_OK) == 0)
 				return true;
 		}

@@ -466,6 +466,11 @@ size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
 			sb_putc(&b, ')');
 		}
 	}
+	if (r->rule && r->action != ACT_NONE) {
+		sb_puts(&b, " [rule: ");
+		sb_escaped(&b, r->rule);
+		sb_putc(&b, ']');
+	}
 	return sb_finish(&b);
 }
 
@@ -574,6 +579,10 @@ static void json_args(struct sb *b, const struct log_rec *r)
 	if (act) {
 		json_key(b, "action");
 		sb_jstr(b, act);
+	}
+	if (act && r->rule) {
+		json_key(b, "rule");
+		sb_jstr(b, r->rule);
 	}
 }
 
@@ -812,8 +821,22 @@ void log_move_fd(void)
 	if (old < 0)
 		return;
 	fd = real.fcntl(old, F_DUPFD_CLOEXEC, old + 1);
-	if (fd < 0)
+	/* Nothing free above (RLIMIT_NOFILE): the highest free one below. */
+	for (int below = old - 1; fd < 0 && below > STDERR_FILENO; below--)
+		fd = real.fcntl(old, F_DUPFD_CLOEXEC, below);
+	if (fd < 0) {
+		/*
+		 * No descriptor left at all. Writing on after the program's
+		 * dup2 would put records into its file or socket (SIGPIPE on
+		 * an unconnected one): stop logging instead.
+		 */
+		atomic_store(&log_fd, -1);
+		sink = SINK_NONE;
+		real.close(old);
+		log_warn("sockshim: no file descriptor left for the log; "
+			 "logging stops");
 		return;
+	}
 	atomic_store(&log_fd, fd);
 	real.close(old);
 }

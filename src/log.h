@@ -34,6 +34,7 @@ struct log_rec {
 	int err;		/* errno when the call failed, else 0 */
 	enum pol_action action;
 	bool enforce;		/* false: audit, action is a would-* */
+	const char *rule;	/* the rule that decided, or NULL: site-wide */
 	/* socket, socketpair */
 	int family, type, protocol;
 	/* setsockopt, getsockopt */

@@ -3,6 +3,7 @@
 #include "build-config.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,14 +19,124 @@ void policy_defaults(struct policy *p)
 	p->log.calls = LOGC_ALL;
 }
 
+static void match_free(struct match *m)
+{
+	for (size_t i = 0; i < m->nprograms; i++)
+		free(m->programs[i]);
+	free(m->programs);
+	free(m->lports);
+	free(m->rports);
+	free(m->laddrs);
+	free(m->raddrs);
+}
+
 void policy_free(struct policy *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; i < p->nrules; i++) {
+		match_free(&p->rules[i].m);
+		free(p->rules[i].opts.d);
+	}
+	free(p->rules);
 	free(p->site.d);
 	free(p->named);
+	p->rules = NULL;
+	p->nrules = 0;
 	p->site.d = NULL;
+	p->site.n = 0;
 	p->named = NULL;
+}
+
+void policy_set_program(struct policy *p, const char *prog)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		struct rule *r = &p->rules[i];
+
+		r->program_ok = !(r->m.has & M_PROGRAM);
+		for (size_t j = 0; j < r->m.nprograms && !r->program_ok; j++)
+			r->program_ok = fnmatch(r->m.programs[j], prog, 0) == 0;
+	}
+}
+
+static bool port_in(const struct port_range *pr, size_t n, uint16_t port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (port >= pr[i].lo && port <= pr[i].hi)
+			return true;
+	return false;
+}
+
+static bool cidr_has(const struct cidr *c, const struct in6_addr *a)
+{
+	unsigned int bits = c->prefix;
+
+	for (unsigned int i = 0; i < 16 && bits; i++) {
+		unsigned int n = bits < 8 ? bits : 8;
+		uint8_t mask = (uint8_t)(0xff00 >> n);
+
+		if ((c->addr.s6_addr[i] ^ a->s6_addr[i]) & mask)
+			return false;
+		bits -= n;
+	}
+	return true;
+}
+
+static bool addr_in(const struct cidr *c, size_t n, const struct in6_addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cidr_has(&c[i], a))
+			return true;
+	return false;
+}
+
+static bool bit(unsigned int set, unsigned int v)
+{
+	return v < 32 && (set & (1U << v));
+}
+
+/* Facts known at creation: program, family, type. */
+static bool static_match(const struct rule *r, const struct sockinfo *si)
+{
+	const struct match *m = &r->m;
+
+	return r->program_ok &&
+	       (!(m->has & M_FAMILY) || bit(m->families, si->family)) &&
+	       (!(m->has & M_TYPE) || bit(m->types, si->type));
+}
+
+enum match_result policy_match(const struct rule *r, const struct sockinfo *si)
+{
+	const struct match *m = &r->m;
+	bool unknown = false;
+
+	if (!static_match(r, si))
+		return MATCH_NO;
+	if (m->has & M_ROLE) {
+		if (si->role == ROLE_NONE)
+			unknown = true;
+		else if (!bit(m->roles, si->role))
+			return MATCH_NO;
+	}
+	if (m->has & (M_LOCAL_PORT | M_LOCAL_ADDR)) {
+		if (!si->has_local)
+			unknown = true;
+		else if (((m->has & M_LOCAL_PORT) &&
+			  !port_in(m->lports, m->nlports, si->local_port)) ||
+			 ((m->has & M_LOCAL_ADDR) &&
+			  !addr_in(m->laddrs, m->nladdrs, &si->local_addr)))
+			return MATCH_NO;
+	}
+	if (m->has & (M_REMOTE_PORT | M_REMOTE_ADDR)) {
+		if (!si->has_remote)
+			unknown = true;
+		else if (((m->has & M_REMOTE_PORT) &&
+			  !port_in(m->rports, m->nrports, si->remote_port)) ||
+			 ((m->has & M_REMOTE_ADDR) &&
+			  !addr_in(m->raddrs, m->nraddrs, &si->remote_addr)))
+			return MATCH_NO;
+	}
+	return unknown ? MATCH_UNKNOWN : MATCH_YES;
 }
 
 static const struct directive *optset_find(const struct optset *s, int opt)
@@ -46,31 +157,78 @@ const struct directive *policy_lookup(const struct policy *p,
 	e = &optcat_table[opt];
 	if (!optcat_fits(e, si->family, si->type, si->protocol))
 		return NULL;
+	/* Last matching rule wins: search from the end. */
+	for (size_t i = p->nrules; i-- > 0;) {
+		const struct directive *d = optset_find(&p->rules[i].opts, opt);
+
+		if (d && policy_match(&p->rules[i], si) == MATCH_YES)
+			return d;
+	}
 	return optset_find(&p->site, opt);
 }
 
-size_t policy_on_event(const struct policy *p, const struct sockinfo *si,
+static size_t add_apply(const struct directive *d, struct pol_apply *out,
+			size_t n, size_t max)
+{
+	if (!(d->has & (DIR_SET | DIR_FORCE)))
+		return n;
+	if (n < max) {
+		out[n].opt = d->opt;
+		out[n].forced = d->has & DIR_FORCE;
+		out[n].val = d->val;
+		out[n].rule = d->rule;
+	}
+	return n + 1;
+}
+
+/* Is d the directive in effect, and did it just come into effect? */
+static bool newly_effective(const struct policy *p, const struct sockinfo *si,
+			    const struct directive *d, uint64_t before)
+{
+	if (policy_lookup(p, si, d->opt) != d)
+		return false;
+	if (!d->rule)
+		return false;
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].name == d->rule)
+			return !(before & (1ULL << i));
+	return false;
+}
+
+size_t policy_on_event(const struct policy *p, struct sockinfo *si,
 		       enum pol_event ev, struct pol_apply *out, size_t max)
 {
+	uint64_t before = si->rules_applied, now = before;
 	size_t n = 0;
 
-	(void)ev; /* site-wide options apply at creation and to accepted */
 	if (p->mode == MODE_TRACE)
 		return 0;
-	for (size_t i = 0; i < p->site.n; i++) {
-		const struct directive *d = &p->site.d[i];
+	for (size_t i = 0; i < p->nrules && i < POLICY_MAX_RULES; i++)
+		if (policy_match(&p->rules[i], si) == MATCH_YES)
+			now |= 1ULL << i;
+	if (ev == EV_CREATED || ev == EV_ACCEPTED) {
+		/* A new socket: whatever is in effect now is set now. */
+		for (size_t i = 0; i < optcat_count; i++) {
+			const struct directive *d;
 
-		if (!(d->has & (DIR_SET | DIR_FORCE)))
-			continue;
-		if (policy_lookup(p, si, d->opt) != d)
-			continue;
-		if (n < max) {
-			out[n].opt = d->opt;
-			out[n].forced = d->has & DIR_FORCE;
-			out[n].val = d->val;
+			if (!policy_names(p, (int)i))
+				continue;
+			d = policy_lookup(p, si, (int)i);
+			if (d)
+				n = add_apply(d, out, n, max);
 		}
-		n++;
+	} else if (now != before) {
+		for (size_t i = 0; i < p->nrules && i < POLICY_MAX_RULES; i++) {
+			const struct optset *os = &p->rules[i].opts;
+
+			if (!(now & ~before & (1ULL << i)))
+				continue;
+			for (size_t j = 0; j < os->n; j++)
+				if (newly_effective(p, si, &os->d[j], before))
+					n = add_apply(&os->d[j], out, n, max);
+		}
 	}
+	si->rules_applied = now;
 	return n;
 }
 
@@ -145,6 +303,7 @@ void policy_judge_set(const struct policy *p, const struct sockinfo *si,
 	d = policy_lookup(p, si, opt);
 	if (!d)
 		return;
+	v->rule = d->rule;
 	if (d->has & DIR_DENY) {
 		v->action = ACT_DENIED;
 		v->err = d->deny_errno ? d->deny_errno : EPERM;

@@ -40,6 +40,7 @@ struct directive {
 	struct optval val;	/* for set / force */
 	long long min, max;	/* int: value; linger: s; timeval: µs */
 	int line;		/* where it was written, for messages */
+	const char *rule;	/* name of the rule it belongs to, or NULL */
 };
 
 struct optset {
@@ -48,6 +49,49 @@ struct optset {
 };
 
 #define LOG_PATH_MAX 512
+#define POLICY_MAX_RULES 64	/* one bit each in sockinfo.rules_applied */
+
+struct port_range {
+	uint16_t lo, hi;
+};
+
+struct cidr {
+	struct in6_addr addr;	/* IPv4 as v4-mapped */
+	uint8_t prefix;		/* 0..128, IPv4 prefixes plus 96 */
+};
+
+enum {
+	M_PROGRAM = 1 << 0,
+	M_FAMILY = 1 << 1,
+	M_TYPE = 1 << 2,
+	M_ROLE = 1 << 3,
+	M_LOCAL_PORT = 1 << 4,
+	M_REMOTE_PORT = 1 << 5,
+	M_LOCAL_ADDR = 1 << 6,
+	M_REMOTE_ADDR = 1 << 7,
+};
+
+/* A rule's match: every key named must hold (AND); a list is an OR. */
+struct match {
+	unsigned int has;	/* M_* */
+	char **programs;	/* globs on the short program name */
+	size_t nprograms;
+	unsigned int families;	/* bits: 1 << AF_INET, 1 << AF_INET6, ... */
+	unsigned int types;	/* bits: 1 << SOCK_STREAM, ... */
+	unsigned int roles;	/* bits: 1 << ROLE_LISTENER, ... */
+	struct port_range *lports, *rports;
+	size_t nlports, nrports;
+	struct cidr *laddrs, *raddrs;
+	size_t nladdrs, nraddrs;
+};
+
+struct rule {
+	char name[64];
+	int line;
+	struct match m;
+	struct optset opts;
+	bool program_ok;	/* the program clause holds for this process */
+};
 
 struct policy {
 	enum pol_mode mode;
@@ -58,6 +102,9 @@ struct policy {
 		enum log_calls calls;
 	} log;
 	struct optset site;
+	struct rule *rules;
+	size_t nrules;
+	unsigned int match_keys;	/* M_* named by any rule */
 	/* Per catalogue index: does any directive name the option? */
 	unsigned char *named;
 	char source[LOG_PATH_MAX];		/* the file it came from */
@@ -67,24 +114,43 @@ struct policy {
 void policy_defaults(struct policy *p);
 void policy_free(struct policy *p);
 
-/* Effective directive for an option on a socket, or NULL. */
+/* Decide program clauses once: the program's name does not change. */
+void policy_set_program(struct policy *p, const char *prog);
+
+enum match_result { MATCH_NO, MATCH_YES, MATCH_UNKNOWN };
+
+/*
+ * Does a rule match a socket? UNKNOWN while a fact it names is not
+ * known yet (the role before listen/connect, a port before bind...).
+ */
+enum match_result policy_match(const struct rule *r, const struct sockinfo *si);
+
+/*
+ * Effective directive for an option on a socket, or NULL: the last rule
+ * that matches what is known now, else the site-wide options.
+ */
 const struct directive *policy_lookup(const struct policy *p,
 				      const struct sockinfo *si, int opt);
 
-enum pol_event { EV_CREATED, EV_ACCEPTED };
+enum pol_event { EV_CREATED, EV_BOUND, EV_LISTENING, EV_CONNECTING,
+		 EV_ACCEPTED };
 
 /* An option the policy sets on a socket when an event happens. */
 struct pol_apply {
 	int opt;
 	bool forced;
 	struct optval val;
+	const char *rule;	/* the rule that asked, or NULL: site-wide */
 };
 
 /*
- * Options to set now; at most max written, the number wanted returned.
- * Only options that fit the socket (TCP options on TCP, ...) are listed.
+ * Options to set now that the socket's facts are si; at most max written,
+ * the number wanted returned. At creation (and for an accepted socket)
+ * that is the site-wide options and the rules that match; later, the
+ * options of rules that match for the first time. Only options that fit
+ * the socket are listed. si->rules_applied records the rules carried out.
  */
-size_t policy_on_event(const struct policy *p, const struct sockinfo *si,
+size_t policy_on_event(const struct policy *p, struct sockinfo *si,
 		       enum pol_event ev, struct pol_apply *out, size_t max);
 
 enum pol_action {
@@ -98,6 +164,7 @@ enum pol_action {
 
 struct verdict {
 	enum pol_action action;
+	const char *rule;	/* the rule whose directive decided, or NULL */
 	bool enforce;		/* false in audit mode: log, change nothing */
 	int err;		/* errno for ACT_DENIED */
 	struct optval val;	/* value to hand the kernel */

@@ -106,6 +106,7 @@ static void shim_init_once(void)
 	if (config_load(path, &policy, &errs) != 0) {
 		report_errors(&errs, prog);
 	} else if (apply_env(prog)) {
+		policy_set_program(&policy, prog);
 		log_open(&policy, prog);
 		pthread_atfork(NULL, NULL, atfork_child);
 		atomic_store(&active, true);
@@ -271,13 +272,17 @@ static bool known(int fd, struct sockinfo *si)
 	return fdtab_get(fd, si) || discover(fd, si);
 }
 
-/* Carry out what the policy sets when an event happens to a socket. */
-static void apply_event(int fd, const struct sockinfo *si, enum pol_event ev)
+/*
+ * Carry out what the policy sets when an event happens to a socket, and
+ * remember which rules have been carried out.
+ */
+static void apply_event(int fd, struct sockinfo *si, enum pol_event ev)
 {
 	struct pol_apply todo[32];
 	size_t n = policy_on_event(&policy, si, ev, todo, 32);
 	bool enforce = policy.mode == MODE_ENFORCE;
 
+	fdtab_set(fd, si);
 	if (n > 32)
 		n = 32;
 	for (size_t i = 0; i < n; i++) {
@@ -286,7 +291,7 @@ static void apply_event(int fd, const struct sockinfo *si, enum pol_event ev)
 			.call = LC_SETSOCKOPT, .by_policy = true, .fd = fd,
 			.level = e->level, .optname = e->optname,
 			.val = &todo[i].val, .action = ACT_SET,
-			.enforce = enforce,
+			.enforce = enforce, .rule = todo[i].rule,
 		};
 		const void *buf;
 		socklen_t len = optval_encode(&todo[i].val, &buf);
@@ -302,21 +307,21 @@ static void apply_event(int fd, const struct sockinfo *si, enum pol_event ev)
 
 /* ------------------------------------------------------------ creation */
 
-static void created(int fd, int family, int type, int protocol)
+static void created(int fd, int family, int type, int protocol,
+		    struct sockinfo *si)
 {
-	struct sockinfo si = {
-		.family = (uint16_t)family,
-		.type = (uint16_t)(type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)),
-	};
-
-	si.protocol = (uint16_t)default_protocol(family, si.type, protocol);
-	fdtab_set(fd, &si);
+	memset(si, 0, sizeof(*si));
+	si->family = (uint16_t)family;
+	si->type = (uint16_t)(type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK));
+	si->protocol = (uint16_t)default_protocol(family, si->type, protocol);
+	fdtab_set(fd, si);
 }
 
 int shim_socket(int domain, int type, int protocol)
 {
 	struct log_rec r = { .call = LC_SOCKET, .family = domain,
 			     .type = type, .protocol = protocol };
+	struct sockinfo si;
 	int fd, err;
 
 	if (!enter())
@@ -327,14 +332,10 @@ int shim_socket(int domain, int type, int protocol)
 	r.ret = fd;
 	r.err = fd < 0 ? err : 0;
 	if (fd >= 0)
-		created(fd, domain, type, protocol);
+		created(fd, domain, type, protocol, &si);
 	emit(&r);
-	if (fd >= 0) {
-		struct sockinfo si;
-
-		if (fdtab_get(fd, &si))
-			apply_event(fd, &si, EV_CREATED);
-	}
+	if (fd >= 0)
+		apply_event(fd, &si, EV_CREATED);
 	leave();
 	errno = err;
 	return fd;
@@ -353,8 +354,10 @@ int shim_socketpair(int domain, int type, int protocol, int sv[2])
 	r.ret = ret;
 	r.err = ret ? err : 0;
 	if (ret == 0) {
-		created(sv[0], domain, type, protocol);
-		created(sv[1], domain, type, protocol);
+		struct sockinfo si;
+
+		created(sv[0], domain, type, protocol, &si);
+		created(sv[1], domain, type, protocol, &si);
 		r.fd = sv[0];
 		r.arg = sv[1];
 	}
@@ -417,6 +420,7 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 		return INT_MIN;
 	r->action = v.action;
 	r->enforce = v.enforce;
+	r->rule = v.rule;
 	r->app_val = app;
 	*eff = v.val;
 	r->val = eff;
@@ -505,30 +509,68 @@ int shim_getsockopt(int fd, int level, int optname, void *optval,
 
 /* --------------------------------------------------- addresses, roles */
 
+/* Copy an address the program passed, or fail as the kernel would. */
+static bool copy_addr(const struct sockaddr *addr, socklen_t len,
+		      struct sockaddr_storage *copy)
+{
+	return len <= sizeof(*copy) && safe_read(copy, addr, len);
+}
+
+/*
+ * Bound to port 0 (or implicitly by listen): the kernel chose the port.
+ * Ask it, but only when a rule names local facts.
+ */
+static void local_facts(int fd, struct sockinfo *si)
+{
+	struct sockaddr_storage ss;
+	socklen_t slen = sizeof(ss);
+
+	if (!(policy.match_keys & (M_LOCAL_PORT | M_LOCAL_ADDR)) ||
+	    (si->has_local && si->local_port))
+		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &slen) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
+		addr_facts((struct sockaddr *)&ss, slen, &si->local_addr,
+			   &si->local_port);
+		si->has_local = si->local_port != 0;
+	}
+}
+
+/*
+ * bind, listen and connect each reveal a fact rules may name. The rules
+ * that now match are applied before the real call, when the kernel still
+ * needs them (SO_REUSEADDR before bind, buffer sizes before listen and
+ * connect). If the call fails, the fact is withdrawn again.
+ */
 int shim_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct log_rec r = { .call = LC_BIND, .fd = fd };
-	struct sockinfo si;
 	struct sockaddr_storage copy;
+	struct sockinfo si, before;
+	bool have;
 	int ret, err;
 
 	if (!enter())
 		return real.bind(fd, addr, len);
-	ret = real.bind(fd, addr, len);
-	err = errno;
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	/* The kernel read the address only if it got past EFAULT. */
-	if (len <= sizeof(copy) && (ret == 0 ? (memcpy(&copy, addr, len), 1) :
-				    safe_read(&copy, addr, len))) {
+	if (copy_addr(addr, len, &copy)) {
 		r.addr = (struct sockaddr *)&copy;
 		r.addrlen = len;
 	}
-	if (ret == 0 && r.addr && known(fd, &si)) {
+	have = r.addr && known(fd, &si);
+	if (have) {
+		before = si;
 		addr_facts(r.addr, len, &si.local_addr, &si.local_port);
 		si.has_local = 1;
-		fdtab_set(fd, &si);
+		apply_event(fd, &si, EV_BOUND);
 	}
+	ret = real.bind(fd, addr, len);
+	err = errno;
+	if (have && ret != 0) {
+		before.rules_applied = si.rules_applied;
+		fdtab_set(fd, &before);
+	}
+	r.ret = ret;
+	r.err = ret ? err : 0;
 	emit(&r);
 	leave();
 	errno = err;
@@ -538,19 +580,27 @@ int shim_bind(int fd, const struct sockaddr *addr, socklen_t len)
 int shim_listen(int fd, int backlog)
 {
 	struct log_rec r = { .call = LC_LISTEN, .fd = fd, .arg = backlog };
-	struct sockinfo si;
+	struct sockinfo si, before;
+	bool have;
 	int ret, err;
 
 	if (!enter())
 		return real.listen(fd, backlog);
+	have = known(fd, &si);
+	if (have) {
+		before = si;
+		si.role = ROLE_LISTENER;
+		local_facts(fd, &si);
+		apply_event(fd, &si, EV_LISTENING);
+	}
 	ret = real.listen(fd, backlog);
 	err = errno;
+	if (have && ret != 0) {
+		before.rules_applied = si.rules_applied;
+		fdtab_set(fd, &before);
+	}
 	r.ret = ret;
 	r.err = ret ? err : 0;
-	if (ret == 0 && known(fd, &si)) {
-		si.role = ROLE_LISTENER;
-		fdtab_set(fd, &si);
-	}
 	emit(&r);
 	leave();
 	errno = err;
@@ -561,30 +611,64 @@ int shim_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct log_rec r = { .call = LC_CONNECT, .fd = fd };
 	struct sockaddr_storage copy;
-	struct sockinfo si;
+	struct sockinfo si, before;
+	bool have;
 	int ret, err;
 
 	if (!enter())
 		return real.connect(fd, addr, len);
-	ret = real.connect(fd, addr, len);
-	err = errno;
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	if (len <= sizeof(copy) && safe_read(&copy, addr, len)) {
+	if (copy_addr(addr, len, &copy)) {
 		r.addr = (struct sockaddr *)&copy;
 		r.addrlen = len;
 	}
-	/* EINPROGRESS is a connection under way: the facts hold already. */
-	if ((ret == 0 || err == EINPROGRESS) && r.addr && known(fd, &si)) {
+	have = r.addr && known(fd, &si);
+	if (have) {
+		before = si;
 		addr_facts(r.addr, len, &si.remote_addr, &si.remote_port);
 		si.has_remote = 1;
-		si.role = ROLE_CLIENT;
-		fdtab_set(fd, &si);
+		if (si.role == ROLE_NONE)
+			si.role = ROLE_CLIENT;
+		apply_event(fd, &si, EV_CONNECTING);
 	}
+	ret = real.connect(fd, addr, len);
+	err = errno;
+	/* EINPROGRESS is a connection under way: the facts hold. */
+	if (have && ret != 0 && err != EINPROGRESS && err != EALREADY &&
+	    err != EISCONN) {
+		before.rules_applied = si.rules_applied;
+		fdtab_set(fd, &before);
+	}
+	r.ret = ret;
+	r.err = ret ? err : 0;
 	emit(&r);
 	leave();
 	errno = err;
 	return ret;
+}
+
+/* An accepted socket is its listener's kind, with a peer of its own. */
+static void accepted_facts(int lfd, int nfd, const struct log_rec *r,
+			   struct sockinfo *si)
+{
+	struct sockaddr_storage ss;
+	socklen_t slen = sizeof(ss);
+
+	if (!known(lfd, si) && !discover(nfd, si))
+		memset(si, 0, sizeof(*si));
+	si->role = ROLE_ACCEPTED;
+	si->rules_applied = 0;
+	si->has_remote = 0;
+	if (r->addr) {
+		addr_facts(r->addr, r->addrlen, &si->remote_addr,
+			   &si->remote_port);
+		si->has_remote = 1;
+	} else if ((policy.match_keys & (M_REMOTE_PORT | M_REMOTE_ADDR)) &&
+		   getpeername(nfd, (struct sockaddr *)&ss, &slen) == 0) {
+		/* accept(fd, NULL, NULL): ask only when a rule needs it. */
+		addr_facts((struct sockaddr *)&ss, slen, &si->remote_addr,
+			   &si->remote_port);
+		si->has_remote = 1;
+	}
 }
 
 int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
@@ -608,23 +692,10 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 		r.addr = addr;	/* the kernel just wrote both */
 		r.addrlen = *len;
 	}
-	if (nfd >= 0) {
-		bool have = known(fd, &si);
-
-		if (!have)
-			memset(&si, 0, sizeof(si));
-		si.role = ROLE_ACCEPTED;
-		si.rules_applied = 0;
-		si.has_remote = 0;
-		if (r.addr) {
-			addr_facts(r.addr, r.addrlen, &si.remote_addr,
-				   &si.remote_port);
-			si.has_remote = 1;
-		}
-		fdtab_set(nfd, &si);
-	}
+	if (nfd >= 0)
+		accepted_facts(fd, nfd, &r, &si);
 	emit(&r);
-	if (nfd >= 0 && fdtab_get(nfd, &si) && si.family)
+	if (nfd >= 0)
 		apply_event(nfd, &si, EV_ACCEPTED);
 	leave();
 	errno = err;
