@@ -729,10 +729,39 @@ static const char *range_text(const struct optcat_entry *e)
 	}
 }
 
+/* The catalogue as man page source, for sockshim.conf(5) at build time. */
+static void print_roff(void)
+{
+	int level = -1;
+
+	for (size_t i = 0; i < optcat_count; i++) {
+		const struct optcat_entry *e = &optcat_table[i];
+
+		if (e->level != level) {
+			level = e->level;
+			printf(".SS %s\n", e->level_name);
+		}
+		printf(".TP\n.B %s\n", e->name);
+		printf("%s; %s; fits %s sockets; ", optcat_type_name(e->type),
+		       optcat_access_name(e->access),
+		       optcat_scope_name(e->scope));
+		if (e->access == OA_GET)
+			printf("read-only: no directive applies.\n");
+		else if (e->type == OT_OPAQUE)
+			printf("a structure: only deny applies.\n");
+		else
+			printf("policy values %s.\n", range_text(e));
+		/* A leading dot or quote would be read as a request. */
+		printf("%s%s.\n", e->desc[0] == '.' || e->desc[0] == '\'' ?
+					  "\\&" : "", e->desc);
+	}
+}
+
 static int cmd_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "level", required_argument, NULL, 'l' },
+		{ "roff", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -741,6 +770,9 @@ static int cmd_options(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "+l:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'R':
+			print_roff();
+			return 0;
 		case 'l':
 			level = level_filter(optarg);
 			if (level < 0)
