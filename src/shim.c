@@ -55,7 +55,7 @@ static void report_errors(const struct config_errors *errs, const char *prog)
 			 "(on_error = \"abort\")", prog);
 		_exit(EX_CONFIG);
 	}
-	log_warn("sockshim: invalid configuration; running %s without "
+	log_warn("sockshim: no valid configuration; running %s without "
 		 "sockshim (on_error = \"passthrough\")", prog);
 }
 
