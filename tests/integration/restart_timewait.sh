@@ -10,11 +10,11 @@ need "$SOCAT" ss
 DEFCONF=${FIXTURES%/tests/fixtures}/conf/sockshim.conf
 [ -r "$DEFCONF" ] || fail "no default policy at $DEFCONF"
 
-# shim_env LOG: the environment prefix that runs a command under the
+# shim_env LOG: sets SHIM_ENV, the prefix that runs a command under the
 # default policy (usable after timeout, unlike the under function).
 shim_env() {
-	echo env SOCKSHIM_CONFIG="$DEFCONF" SOCKSHIM_LOG="$1" \
-		LD_PRELOAD="$SOCKSHIM_LIB"
+	SHIM_ENV=(env SOCKSHIM_CONFIG="$DEFCONF" SOCKSHIM_LOG="$1"
+		LD_PRELOAD="$SOCKSHIM_LIB")
 }
 
 listening() {
@@ -88,11 +88,13 @@ ok "without the shim the restart fails: Address already in use"
 
 # ---- with the shim (both servers): the restart binds and serves
 P2=$(free_port)
-serve_once "$P2" hello $(shim_env "$T/srv1.%p.log")
+shim_env "$T/srv1.%p.log"
+serve_once "$P2" hello "${SHIM_ENV[@]}"
 tw=$(timewait "$P2")
 echo "with shim, TIME_WAIT on $P2: ${tw:-none}"
 [ -n "$tw" ] || fail "no TIME_WAIT connection on server port $P2"
-restart "$P2" "$T/restart2.err" $(shim_env "$T/srv2.%p.log") ||
+shim_env "$T/srv2.%p.log"
+restart "$P2" "$T/restart2.err" "${SHIM_ENV[@]}" ||
 	fail "socat under the shim did not restart on $P2: $(cat "$T/restart2.err")"
 ok "with the shim the restart binds while $P2 is in TIME_WAIT"
 
@@ -122,7 +124,8 @@ ok "the log shows the policy's setsockopt(SO_REUSEADDR) before bind"
 # even a new one under the shim — the kernel wants it on both sockets.
 P3=$(free_port)
 serve_once "$P3" hello
-if restart "$P3" "$T/restart3.err" $(shim_env "$T/srv3.%p.log"); then
+shim_env "$T/srv3.%p.log"
+if restart "$P3" "$T/restart3.err" "${SHIM_ENV[@]}"; then
 	echo "info: old server without the shim, new one with it: restart bound"
 else
 	echo "info: old server without the shim, new one with it: $(cat "$T/restart3.err")"
