@@ -852,6 +852,8 @@ static int finish(struct loader *ld, config_t *cfg, bool parsed)
 		policy_free(ld->p);
 		policy_defaults(ld->p);
 		ld->p->on_error = oe;
+		/* Messages still name the file the defaults stand in for. */
+		snprintf(ld->p->source, sizeof(ld->p->source), "%s", ld->name);
 		return -1;
 	}
 	mark_named(ld->p);

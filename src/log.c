@@ -80,20 +80,55 @@ static void sb_hex(struct sb *b, const unsigned char *p, size_t n)
 	}
 }
 
-/* JSON string body; also used for text so control bytes never leak. */
+/* Length of the valid UTF-8 sequence at s (NUL-terminated), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned int cp;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and code points past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * JSON string body; also used for text so control bytes never leak.
+ * Paths and names are bytes, not text: a byte that is not part of valid
+ * UTF-8 becomes \u00XX, or the record would not be JSON at all.
+ */
 static void sb_escaped(struct sb *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n;
 
 		if (c == '"' || c == '\\') {
 			sb_putc(b, '\\');
 			sb_putc(b, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (c < 0x20 || c == 0x7f ||
+			   !(n = utf8_len((const unsigned char *)s))) {
 			sb_puts(b, "\\u00");
 			sb_hex(b, &c, 1);
 		} else {
-			sb_putc(b, (char)c);
+			sb_putn(b, s, n);
+			s += n - 1;
 		}
 	}
 }
@@ -623,9 +658,10 @@ bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,
 {
 	struct sb b = sb_init(out, len + 1);
 
-	if (len < 2)
+	if (!len)
 		return false;
-	b.cap = len - 1;
+	/* Room for len characters: filling them all leaves none for NUL. */
+	b.cap = len;
 	for (const char *s = tmpl; *s; s++) {
 		if (*s != '%' || !s[1]) {
 			sb_putc(&b, *s);
@@ -645,7 +681,7 @@ bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,
 			break;
 		}
 	}
-	if (b.len >= b.cap)
+	if (b.len >= len)
 		return false;
 	out[b.len] = '\0';
 	return true;

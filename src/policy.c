@@ -278,8 +278,11 @@ static void judge_timeval(const struct directive *d, struct verdict *v)
 	long long us = (long long)tv->tv_sec * 1000000 + tv->tv_usec;
 	bool changed = false;
 
-	/* Zero means "wait forever", which is above any maximum. */
-	if (us == 0 && (d->has & DIR_MAX))
+	/*
+	 * Zero means "wait forever": above any maximum, and never below a
+	 * minimum (left as it is unless a maximum brings it down).
+	 */
+	if (us == 0)
 		us = LLONG_MAX;
 	us = clamp(us, d, &changed);
 	if (changed) {

@@ -677,11 +677,15 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 	struct log_rec r = { .call = is_accept4 ? LC_ACCEPT4 : LC_ACCEPT,
 			     .listen_fd = fd, .arg = flags };
 	struct sockinfo si;
+	socklen_t given = 0;
 	int nfd, err;
 
 	if (!enter())
 		return is_accept4 ? real.accept4(fd, addr, len, flags) :
 				    real.accept(fd, addr, len);
+	/* The buffer's size: *len comes back as the peer's, maybe larger. */
+	if (addr && len && !safe_read(&given, len, sizeof(given)))
+		given = 0;
 	nfd = is_accept4 ? real.accept4(fd, addr, len, flags) :
 			   real.accept(fd, addr, len);
 	err = errno;
@@ -689,8 +693,8 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 	r.ret = nfd;
 	r.err = nfd < 0 ? err : 0;
 	if (nfd >= 0 && addr && len) {
-		r.addr = addr;	/* the kernel just wrote both */
-		r.addrlen = *len;
+		r.addr = addr;	/* the kernel wrote what fits */
+		r.addrlen = *len < given ? *len : given;
 	}
 	if (nfd >= 0)
 		accepted_facts(fd, nfd, &r, &si);
@@ -846,7 +850,8 @@ int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 
 	if (!enter())
 		return real.close_range(lo, hi, flags);
-	if (lo <= hi && !(flags & CLOSE_RANGE_CLOEXEC))
+	/* Only a call that will close: bad flags leave every fd open. */
+	if (lo <= hi && (flags & ~CLOSE_RANGE_UNSHARE) == 0)
 		sockets = fdtab_clear_range(lo, hi);
 	ret = close_range_around(lo, hi, flags);
 	err = errno;

@@ -11,6 +11,22 @@ SOCAT=${SOCAT:-socat}
 [ "$PYTHON3" = no ] && PYTHON3=python3
 [ "$SOCAT" = no ] && SOCAT=socat
 
+# A sanitizer build's library needs the ASan runtime loaded before
+# anything else: SOCKSHIM_PRELOAD is what LD_PRELOAD must hold to run a
+# program under the shim. The programs under test are not ours: their
+# leaks are not findings, and a test that preloads the library alone
+# (without the runtime first) still runs.
+SOCKSHIM_ASAN=
+SOCKSHIM_PRELOAD=$SOCKSHIM_LIB
+if ldd "$SOCKSHIM_LIB" 2>/dev/null | grep -q libasan; then
+	SOCKSHIM_ASAN=$(ldd "$SOCKSHIM_LIB" | awk '/libasan/ { print $3; exit }')
+	[ -f "$SOCKSHIM_ASAN" ] || SOCKSHIM_ASAN=$(gcc -print-file-name=libasan.so)
+	SOCKSHIM_PRELOAD=$SOCKSHIM_ASAN:$SOCKSHIM_LIB
+	export ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}
+fi
+export SOCKSHIM_PRELOAD
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/sockshim-test.XXXXXX")
 _pids=""
 cleanup() {
@@ -44,7 +60,7 @@ conf() {
 under() {
 	local c=$1 l=$2
 	shift 2
-	SOCKSHIM_CONFIG=$c SOCKSHIM_LOG=$l LD_PRELOAD=$SOCKSHIM_LIB "$@"
+	SOCKSHIM_CONFIG=$c SOCKSHIM_LOG=$l LD_PRELOAD=$SOCKSHIM_PRELOAD "$@"
 }
 
 # Start a background job and remember it for cleanup.

@@ -68,8 +68,9 @@ EXTRA_DIST += \
 	tests/fixtures/bad/string-for-int.conf \
 	tests/fixtures/bad/string-not-string.conf \
 	tests/fixtures/bad/string-too-long.conf \
-	tests/fixtures/bad/syntax-missing-equals.conf \
+	tests/fixtures/bad/syntax-double-equals.conf \
 	tests/fixtures/bad/syntax-on-error-abort.conf \
+	tests/fixtures/bad/syntax-stray-bracket.conf \
 	tests/fixtures/bad/syntax-unbalanced.conf \
 	tests/fixtures/bad/timeout-infinite.conf \
 	tests/fixtures/bad/timeout-negative.conf \

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -147,6 +148,46 @@ static void tcp_part(int *lfd, int *cfd, int *afd, int *c2, int *a2)
 	get_int("SO_TYPE accepted", *a2, SOL_SOCKET, SO_TYPE);
 }
 
+/*
+ * accept() with an address buffer too small for the peer: the kernel
+ * fills what fits and sets *len to the full size. The buffer ends where
+ * a PROT_NONE page begins, so reading past what the kernel wrote faults.
+ */
+static void short_accept(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+				  .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t alen = sizeof(a), *len;
+	long psz = sysconf(_SC_PAGESIZE);
+	char *page;
+	int l, c, fd;
+
+	page = mmap(NULL, 2 * (size_t)psz, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED || mprotect(page + psz, (size_t)psz, PROT_NONE))
+		return;
+	l = socket(AF_INET6, SOCK_STREAM, 0);
+	c = socket(AF_INET6, SOCK_STREAM, 0);
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &alen) ||
+	    connect(c, (struct sockaddr *)&a, sizeof(a))) {
+		/* No IPv6 loopback: say so the same way with or without us. */
+		printf("short accept: no IPv6 loopback\n");
+	} else {
+		len = (socklen_t *)(page + psz - sizeof(struct sockaddr_in) -
+				    sizeof(socklen_t));
+		*len = sizeof(struct sockaddr_in);
+		fd = CALL("accept6 short buffer",
+			  accept(l, (struct sockaddr *)(len + 1), len));
+		printf("short accept len=%u family=%d\n", *len,
+		       ((struct sockaddr *)(len + 1))->sa_family);
+		close(fd);
+	}
+	close(c);
+	close(l);
+	munmap(page, 2 * (size_t)psz);
+}
+
 static int udp_part(void)
 {
 	struct sockaddr_in a = loopback(0);
@@ -167,11 +208,13 @@ static void unix_part(int *ul, int *uc, int *ua, int sv[2])
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	socklen_t len;
 
-	/* Abstract name: nothing to clean up, unique per process. */
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-			  (size_t)snprintf(a.sun_path + 1,
-					   sizeof(a.sun_path) - 1,
-					   "sockshim-calls-%d", (int)getpid()));
+	const char *dir = getenv("TMPDIR");
+
+	/* Names are bytes, not text: the 0xff must not break the JSON log. */
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/sockshim-calls-\xff-%d",
+		 dir && *dir && strlen(dir) < 64 ? dir : "/tmp", (int)getpid());
+	len = (socklen_t)sizeof(a);
+	unlink(a.sun_path);
 	*ul = CALL("socket unix", socket(AF_UNIX, SOCK_STREAM, 0));
 	get_int("SO_REUSEADDR unix", *ul, SOL_SOCKET, SO_REUSEADDR);
 	CALL("bind unix", bind(*ul, (struct sockaddr *)&a, len));
@@ -184,6 +227,7 @@ static void unix_part(int *ul, int *uc, int *ua, int sv[2])
 	printf("socketpair fds %d %d\n", sv[0], sv[1]);
 	pingpong("socketpair", sv[0], sv[1]);
 	get_int("SO_TYPE socketpair", sv[1], SOL_SOCKET, SO_TYPE);
+	unlink(a.sun_path);
 }
 
 static void dup_part(int s)
@@ -224,6 +268,7 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tcp_part(&lfd, &cfd, &afd, &c2, &a2);
+	short_accept();
 	u = udp_part();
 	unix_part(&ul, &uc, &ua, sv);
 	dup_part(cfd);

@@ -186,6 +186,8 @@ int main(int argc, char **argv)
 	TRY("fcntl F_DUPFD_CLOEXEC fd=9999", fcntl(9999, F_DUPFD_CLOEXEC, 0));
 	TRY("close_range lo>hi", close_range(10, 5, 0));
 	TRY("close_range bad flags", close_range(100, 200, 0x40));
+	/* A failed close_range closed nothing: s is still a socket. */
+	TRY("close_range s bad flags", close_range(s, s, 0x40));
 
 	/* Everything above left no stray descriptor behind. */
 	TRY("close t", close(t));
