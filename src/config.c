@@ -4,15 +4,16 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libconfig.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -141,12 +142,13 @@ static bool get_seconds(struct loader *ld, const config_setting_t *s,
 		add_error(ld, s, key, "expected seconds (a number)");
 		return false;
 	}
-	if (!isfinite(v) || v < 0 || v > (double)hi_s) {
+	if (!(v >= 0 && v <= (double)hi_s)) {	/* NaN fails both */
 		add_error(ld, s, key, "%g seconds is out of range [0, %lld]", v,
 			  hi_s);
 		return false;
 	}
-	*us = llround(v * 1e6);
+	/* Rounded by hand: libm would cost every process half a MiB. */
+	*us = (long long)(v * 1e6 + 0.5);
 	return true;
 }
 
@@ -774,9 +776,12 @@ static void load_root(struct loader *ld, config_setting_t *root)
 			load_options(ld, c, "options", &p->site);
 		} else if (strcmp(k, "rules") == 0) {
 			load_rules(ld, c);
+		} else if (strcmp(k, "strict_perms") == 0) {
+			get_bool(ld, c, k, &p->strict_perms);
 		} else {
 			add_error(ld, c, k, "unknown key (expected mode, on_error, "
-					    "log, options or rules)");
+					    "strict_perms, log, options or "
+					    "rules)");
 		}
 	}
 }
@@ -784,7 +789,8 @@ static void load_root(struct loader *ld, config_setting_t *root)
 static void mark_named(struct policy *p)
 {
 	p->named = calloc(optcat_count, 1);
-	if (!p->named)
+	p->named_list = calloc(optcat_count, sizeof(*p->named_list));
+	if (!p->named || !p->named_list)
 		return;
 	for (size_t i = 0; i < p->site.n; i++)
 		p->named[p->site.d[i].opt] = 1;
@@ -797,6 +803,10 @@ static void mark_named(struct policy *p)
 			os->d[j].rule = p->rules[i].name;
 		}
 	}
+	/* Catalogue order: the order options are applied in. */
+	for (size_t i = 0; i < optcat_count; i++)
+		if (p->named[i])
+			p->named_list[p->nnamed++] = (int)i;
 }
 
 /*
@@ -841,10 +851,37 @@ static char *slurp(const char *path, size_t max)
 	return buf;
 }
 
-static int finish(struct loader *ld, config_t *cfg, bool parsed)
+/*
+ * strict_perms: a process running as root takes its socket policy only
+ * from a file that root owns and nobody else may write; anyone who could
+ * write it could otherwise steer root's sockets.
+ */
+static void check_perms(struct loader *ld, config_t *cfg,
+			const struct stat *st)
+{
+	config_setting_t *s;
+
+	if (!ld->p->strict_perms || geteuid() != 0)
+		return;
+	s = config_setting_get_member(config_root_setting(cfg), "strict_perms");
+	if (st->st_uid != 0)
+		add_error(ld, s, "strict_perms", "the file is owned by uid %u, "
+			  "not root: refused for a process running as root",
+			  (unsigned int)st->st_uid);
+	else if (st->st_mode & (S_IWGRP | S_IWOTH))
+		add_error(ld, s, "strict_perms", "the file is writable by %s "
+			  "(mode %04o): refused for a process running as root",
+			  (st->st_mode & S_IWOTH) ? "others" : "its group",
+			  (unsigned int)(st->st_mode & 07777));
+}
+
+static int finish(struct loader *ld, config_t *cfg, bool parsed,
+		  const struct stat *st)
 {
 	if (parsed)
 		load_root(ld, config_root_setting(cfg));
+	if (parsed && st)
+		check_perms(ld, cfg, st);
 	config_destroy(cfg);
 	if (ld->errs->n) {
 		enum pol_on_error oe = ld->p->on_error;
@@ -893,21 +930,38 @@ int config_load(const char *path, struct policy *p, struct config_errors *errs)
 	struct loader ld = { .name = path, .p = p, .errs = errs };
 	struct stat st;
 	config_t cfg;
+	FILE *f;
 	bool ok;
+	int fd;
 
 	policy_defaults(p);
 	memset(errs, 0, sizeof(*errs));
 	snprintf(p->source, sizeof(p->source), "%s", path);
-	if (stat(path, &st) != 0) {
+	/*
+	 * The file judged (type, owner, mode) is the file read: one open,
+	 * non-blocking so that a FIFO at the path cannot stall the program.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		add_error(&ld, NULL, NULL, "cannot read: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		add_error(&ld, NULL, NULL, "not a regular file");
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		add_error(&ld, NULL, NULL, "cannot read: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
 	setup(&cfg, path);
-	ok = config_read_file(&cfg, path) == CONFIG_TRUE;
+	ok = config_read(&cfg, f) == CONFIG_TRUE;
+	fclose(f);
 	if (!ok) {
 		char *text = slurp(path, 1 << 20);
 
@@ -920,7 +974,7 @@ int config_load(const char *path, struct policy *p, struct config_errors *errs)
 			scan_on_error(text, p);
 		free(text);
 	}
-	return finish(&ld, &cfg, ok);
+	return finish(&ld, &cfg, ok, &st);
 }
 
 int config_load_string(const char *text, const char *name, struct policy *p,
@@ -939,5 +993,5 @@ int config_load_string(const char *text, const char *name, struct policy *p,
 		parse_error(&ld, &cfg);
 		scan_on_error(text, p);
 	}
-	return finish(&ld, &cfg, ok);
+	return finish(&ld, &cfg, ok, NULL);
 }

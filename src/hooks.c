@@ -9,16 +9,33 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "real.h"
 #include "shim.h"
 
 #define HOOK __attribute__((visibility("default")))
+
+/* _exit must not return, even if libc's could not be found. */
+static __attribute__((noreturn)) void real__exit(int status)
+{
+	real_init();
+	real._exit(status);
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
 
 /* Before main, so on_error = "abort" stops a program before it starts. */
 __attribute__((constructor(101))) static void hooks_init(void)
 {
 	shim_init();
+}
+
+/* After everything else, so records made by other destructors count. */
+__attribute__((destructor(101))) static void hooks_fini(void)
+{
+	shim_fini();
 }
 
 HOOK int socket(int domain, int type, int protocol)
@@ -122,4 +139,44 @@ HOOK int close_range(unsigned int lo, unsigned int hi, int flags)
 HOOK void closefrom(int lo)
 {
 	shim_closefrom(lo);
+}
+
+/*
+ * Leaving without exit(): no destructor runs, so finish the log here. A
+ * mapped log file would otherwise keep its blank reserve at the end.
+ */
+HOOK void _exit(int status)
+{
+	shim_leaving();
+	real__exit(status);
+}
+
+HOOK void _Exit(int status)
+{
+	shim_leaving();
+	real__exit(status);
+}
+
+HOOK int execve(const char *path, char *const argv[], char *const envp[])
+{
+	shim_leaving();
+	return real.execve(path, argv, envp);
+}
+
+HOOK int execv(const char *path, char *const argv[])
+{
+	shim_leaving();
+	return real.execv(path, argv);
+}
+
+HOOK int execvp(const char *file, char *const argv[])
+{
+	shim_leaving();
+	return real.execvp(file, argv);
+}
+
+HOOK int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	shim_leaving();
+	return real.execvpe(file, argv, envp);
 }

@@ -13,10 +13,15 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sched.h>
+#include <signal.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "logmap.h"
 #include "real.h"
 
 /* ---- a bounded string builder: never overflows, truncates silently ---- */
@@ -140,6 +145,17 @@ static void sb_jstr(struct sb *b, const char *s)
 	sb_putc(b, '"');
 }
 
+/* Keys are literals: their length is known at compile time. */
+#define json_key(b, k) sb_putn((b), ",\"" k "\":", sizeof(",\"" k "\":") - 1)
+
+/* A name from our own tables: nothing in it needs escaping. */
+static void sb_name(struct sb *b, const char *s)
+{
+	sb_putc(b, '"');
+	sb_puts(b, s);
+	sb_putc(b, '"');
+}
+
 /* ---- symbolic names ---- */
 
 static const char *const call_names[] = {
@@ -226,7 +242,7 @@ static void sb_sym(struct sb *b, const char *name, long long v, bool json)
 	if (!name)
 		sb_long(b, v);
 	else if (json)
-		sb_jstr(b, name);
+		sb_name(b, name);
 	else
 		sb_puts(b, name);
 }
@@ -511,34 +527,83 @@ size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
 
 /* ---- JSON lines ---- */
 
-static void json_key(struct sb *b, const char *k)
+
+
+/* "YYYY-MM-DDTHH:MM:SS." for the second last asked, per thread: records
+ * come many to a second, and breaking a time down is not free. */
+struct stamp_cache {
+	time_t sec;
+	bool valid;
+	char text[24];
+};
+
+static __thread struct stamp_cache stamp
+	__attribute__((tls_model("initial-exec")));
+
+static void stamp_fill(time_t t)
 {
-	sb_puts(b, ",\"");
-	sb_puts(b, k);
-	sb_puts(b, "\":");
+	struct sb b = { .p = stamp.text, .len = 0, .cap = sizeof(stamp.text) };
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	sb_ulong(&b, (unsigned long long)tm.tm_year + 1900, 4);
+	sb_putc(&b, '-');
+	sb_ulong(&b, (unsigned long long)tm.tm_mon + 1, 2);
+	sb_putc(&b, '-');
+	sb_ulong(&b, (unsigned long long)tm.tm_mday, 2);
+	sb_putc(&b, 'T');
+	sb_ulong(&b, (unsigned long long)tm.tm_hour, 2);
+	sb_putc(&b, ':');
+	sb_ulong(&b, (unsigned long long)tm.tm_min, 2);
+	sb_putc(&b, ':');
+	sb_ulong(&b, (unsigned long long)tm.tm_sec, 2);
+	sb_putc(&b, '.');
+	stamp.text[b.len] = '\0';
+	stamp.sec = t;
+	stamp.valid = true;
 }
 
 static void sb_timestamp(struct sb *b, const struct timespec *ts)
 {
-	struct tm tm;
-	time_t t = ts->tv_sec;
-
-	gmtime_r(&t, &tm);
+	if (!stamp.valid || stamp.sec != ts->tv_sec)
+		stamp_fill(ts->tv_sec);
 	sb_putc(b, '"');
-	sb_ulong(b, (unsigned long long)tm.tm_year + 1900, 4);
-	sb_putc(b, '-');
-	sb_ulong(b, (unsigned long long)tm.tm_mon + 1, 2);
-	sb_putc(b, '-');
-	sb_ulong(b, (unsigned long long)tm.tm_mday, 2);
-	sb_putc(b, 'T');
-	sb_ulong(b, (unsigned long long)tm.tm_hour, 2);
-	sb_putc(b, ':');
-	sb_ulong(b, (unsigned long long)tm.tm_min, 2);
-	sb_putc(b, ':');
-	sb_ulong(b, (unsigned long long)tm.tm_sec, 2);
-	sb_putc(b, '.');
+	sb_puts(b, stamp.text);
 	sb_ulong(b, (unsigned long long)ts->tv_nsec / 1000, 6);
 	sb_puts(b, "Z\"");
+}
+
+/* ,"pid":N,"tid":N,"prog":"..." is the same for every record of a
+ * thread: keep it formatted. */
+struct who_cache {
+	pid_t pid, tid;
+	const char *prog;
+	size_t len;
+	char text[160];
+};
+
+static __thread struct who_cache who
+	__attribute__((tls_model("initial-exec")));
+
+static void sb_who(struct sb *b, const struct log_ctx *c)
+{
+	if (who.pid != c->pid || who.tid != c->tid || who.prog != c->prog ||
+	    !who.len) {
+		struct sb w = { .p = who.text, .len = 0,
+				.cap = sizeof(who.text) };
+
+		json_key(&w, "pid");
+		sb_ulong(&w, (unsigned long long)c->pid, 0);
+		json_key(&w, "tid");
+		sb_ulong(&w, (unsigned long long)c->tid, 0);
+		json_key(&w, "prog");
+		sb_jstr(&w, c->prog);
+		who.len = w.len;
+		who.pid = c->pid;
+		who.tid = c->tid;
+		who.prog = c->prog;
+	}
+	sb_putn(b, who.text, who.len);
 }
 
 static void json_args(struct sb *b, const struct log_rec *r)
@@ -613,7 +678,7 @@ static void json_args(struct sb *b, const struct log_rec *r)
 	}
 	if (act) {
 		json_key(b, "action");
-		sb_jstr(b, act);
+		sb_name(b, act);
 	}
 	if (act && r->rule) {
 		json_key(b, "rule");
@@ -630,24 +695,19 @@ size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
 		return 0;
 	sb_puts(&b, "{\"ts\":");
 	sb_timestamp(&b, &c->ts);
-	json_key(&b, "pid");
-	sb_ulong(&b, (unsigned long long)c->pid, 0);
-	json_key(&b, "tid");
-	sb_ulong(&b, (unsigned long long)c->tid, 0);
-	json_key(&b, "prog");
-	sb_jstr(&b, c->prog);
+	sb_who(&b, c);
 	json_key(&b, "call");
-	sb_jstr(&b, call_names[r->call]);
+	sb_name(&b, call_names[r->call]);
 	json_key(&b, "fd");
 	sb_long(&b, r->fd);
 	json_key(&b, "ret");
 	sb_long(&b, r->ret);
 	if (r->err) {
 		json_key(&b, "errno");
-		sb_jstr(&b, log_errno_name(r->err));
+		sb_name(&b, log_errno_name(r->err));
 	}
 	json_key(&b, "origin");
-	sb_jstr(&b, r->by_policy ? "policy" : "app");
+	sb_name(&b, r->by_policy ? "policy" : "app");
 	json_args(&b, r);
 	sb_putc(&b, '}');
 	return sb_finish(&b);
@@ -689,7 +749,14 @@ bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,
 
 /* ---- the sink ---- */
 
-enum sink { SINK_NONE, SINK_STDERR, SINK_FILE, SINK_SYSLOG };
+/*
+ * SINK_FD writes to a descriptor of our own: a file, or a copy of the
+ * stderr the program started with (so a daemon that later puts a socket
+ * at fd 2 never receives our records). Per-process files (%p) go through
+ * the shared mapping of logmap.c; others get one O_APPEND write each.
+ */
+enum sink { SINK_NONE, SINK_FD, SINK_SYSLOG };
+enum { FILE_CLOSED, FILE_OPENING, FILE_OPEN, FILE_FAILED };
 
 #define PROG_MAX 64
 #define RECORD_MAX 1024
@@ -701,11 +768,17 @@ static enum sink sink;
 static enum log_format format;
 static bool policy_only;
 static atomic_int log_fd = -1;
+static atomic_int file_state = FILE_CLOSED;
+static bool is_file;		/* a path, opened on the first record */
+static bool per_process;	/* the path names the pid: mapped, reopened
+				   after fork */
+static bool mapped;
+static bool is_pipe;		/* a pipe or socket: guard against SIGPIPE */
 static char path_tmpl[LOG_PATH_MAX];
-static bool per_process;	/* the path names the pid: reopen after fork */
 static char prog[PROG_MAX + 1];
 static pid_t cached_pid;
 static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
+static __thread bool opening __attribute__((tls_model("initial-exec")));
 
 static int fd_floor(void)
 {
@@ -718,34 +791,87 @@ static int fd_floor(void)
 	return (int)(rl.rlim_cur / 2);
 }
 
-/* Re-home fd above the floor, close-on-exec; returns the new number. */
-static int move_high(int fd)
+/* A close-on-exec copy of fd above the floor (fd itself is left open). */
+static int dup_high(int fd)
 {
-	int high = real.fcntl(fd, F_DUPFD_CLOEXEC, fd_floor());
+	return real.fcntl(fd, F_DUPFD_CLOEXEC, fd_floor());
+}
 
-	if (high < 0)
-		return fd;
-	real.close(fd);
-	return high;
+static bool pipe_like(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 &&
+	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 static int open_file(void)
 {
 	char path[LOG_PATH_MAX];
-	int fd;
+	struct stat st;
+	int fd, high;
 
 	if (!log_expand_path(path_tmpl, cached_pid, prog, path, sizeof(path))) {
 		log_warn("sockshim: log path too long: %s", path_tmpl);
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
+	/* O_NONBLOCK: a FIFO at the path must not block the program here. */
+	/* Read access too: a shared writable mapping needs it. */
+	fd = open(path, (per_process ? O_RDWR : O_WRONLY) | O_APPEND | O_CREAT |
+				O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (fd < 0) {
 		log_warn("sockshim: cannot open log %s: %s", path,
 			 strerror(errno));
 		return -1;
 	}
-	return move_high(fd);
+	if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+		log_warn("sockshim: log %s is not a regular file", path);
+		real.close(fd);
+		return -1;
+	}
+	real.fcntl(fd, F_SETFL, O_APPEND);
+	high = dup_high(fd);
+	if (high >= 0) {
+		real.close(fd);
+		fd = high;
+	}
+	mapped = per_process && S_ISREG(st.st_mode) && logmap_start(fd);
+	return fd;
+}
+
+/* The log file on first use, so processes that never touch a socket
+ * leave no empty file behind. */
+static int file_fd(void)
+{
+	int st = atomic_load_explicit(&file_state, memory_order_acquire);
+	int expected = FILE_CLOSED;
+
+	if (st == FILE_OPEN)
+		return atomic_load_explicit(&log_fd, memory_order_relaxed);
+	if (st == FILE_FAILED || opening)
+		return -1;
+	if (atomic_compare_exchange_strong(&file_state, &expected,
+					   FILE_OPENING)) {
+		int fd;
+
+		opening = true;
+		fd = open_file();
+		atomic_store(&log_fd, fd);
+		atomic_store_explicit(&file_state,
+				      fd >= 0 ? FILE_OPEN : FILE_FAILED,
+				      memory_order_release);
+		opening = false;
+		return fd;
+	}
+	for (int i = 0; i < 100000; i++) {
+		st = atomic_load_explicit(&file_state, memory_order_acquire);
+		if (st == FILE_OPEN)
+			return atomic_load(&log_fd);
+		if (st == FILE_FAILED)
+			return -1;
+		sched_yield();
+	}
+	return -1;
 }
 
 void log_open(const struct policy *p, const char *progname)
@@ -760,14 +886,19 @@ void log_open(const struct policy *p, const char *progname)
 	if (strcmp(path, "none") == 0) {
 		sink = SINK_NONE;
 	} else if (strcmp(path, "stderr") == 0) {
-		sink = SINK_STDERR;
+		int fd = dup_high(STDERR_FILENO);
+
+		is_pipe = fd >= 0 && pipe_like(fd);
+		atomic_store(&log_fd, fd);
+		atomic_store(&file_state, fd >= 0 ? FILE_OPEN : FILE_FAILED);
+		sink = fd >= 0 ? SINK_FD : SINK_NONE;
 	} else if (strcmp(path, "syslog") == 0) {
 		openlog("sockshim", LOG_PID, LOG_USER);
 		sink = SINK_SYSLOG;
 	} else {
+		is_file = true;
 		per_process = strstr(path, "%p") != NULL;
-		atomic_store(&log_fd, open_file());
-		sink = atomic_load(&log_fd) >= 0 ? SINK_FILE : SINK_NONE;
+		sink = SINK_FD;
 	}
 }
 
@@ -788,36 +919,68 @@ static pid_t current_tid(void)
 	return cached_tid;
 }
 
+/*
+ * A reader that went away must not kill the program with SIGPIPE: block
+ * it around the write and swallow the one our write raised.
+ */
+static void write_pipe(int fd, const char *buf, size_t n)
+{
+	sigset_t pipe_set, old, pending;
+	bool was_pending;
+	ssize_t w;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	w = write(fd, buf, n);
+	if (w < 0 && errno == EPIPE && !was_pending) {
+		struct timespec zero = { 0, 0 };
+
+		sigtimedwait(&pipe_set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void write_fd(const char *buf, size_t n)
+{
+	int fd = is_file ? file_fd() :
+			   atomic_load_explicit(&log_fd, memory_order_relaxed);
+	ssize_t w;
+
+	if (fd < 0)
+		return;
+	if (mapped) {
+		enum logmap_result r = logmap_append(fd, buf, n);
+
+		if (r != LM_NOT_MAPPED)
+			return;
+	}
+	if (is_pipe) {
+		write_pipe(fd, buf, n);
+		return;
+	}
+	w = write(fd, buf, n);
+	(void)w; /* a full disk must not become the program's problem */
+}
+
 void log_emit(const struct log_rec *r)
 {
 	struct log_ctx c = { .pid = cached_pid, .tid = current_tid(),
 			     .prog = prog };
 	char buf[RECORD_MAX];
 	size_t n;
-	ssize_t w;
 
 	if (sink == SINK_NONE)
 		return;
 	clock_gettime(CLOCK_REALTIME, &c.ts);
 	n = format == LOGF_JSON ? log_format_json(&c, r, buf, sizeof(buf)) :
 				  log_format_text(&c, r, buf, sizeof(buf));
-	switch (sink) {
-	case SINK_STDERR:
-		w = write(STDERR_FILENO, buf, n);
-		break;
-	case SINK_FILE:
-		w = write(atomic_load_explicit(&log_fd, memory_order_relaxed),
-			  buf, n);
-		break;
-	case SINK_SYSLOG:
+	if (sink == SINK_SYSLOG)
 		syslog(LOG_INFO, "%.*s", (int)n - 1, buf);
-		w = (ssize_t)n;
-		break;
-	default:
-		w = 0;
-		break;
-	}
-	(void)w; /* a full disk must not become the program's problem */
+	else
+		write_fd(buf, n);
 }
 
 void log_warn(const char *fmt, ...)
@@ -840,13 +1003,13 @@ void log_warn(const char *fmt, ...)
 
 bool log_owns_fd(int fd)
 {
-	return fd >= 0 && sink == SINK_FILE &&
+	return fd >= 0 && sink == SINK_FD &&
 	       fd == atomic_load_explicit(&log_fd, memory_order_relaxed);
 }
 
 int log_fd_number(void)
 {
-	return sink == SINK_FILE ? atomic_load(&log_fd) : -1;
+	return sink == SINK_FD ? atomic_load(&log_fd) : -1;
 }
 
 void log_move_fd(void)
@@ -877,18 +1040,28 @@ void log_move_fd(void)
 	real.close(old);
 }
 
+void log_close(void)
+{
+	int fd = atomic_load(&log_fd);
+
+	/* A vfork child shares our memory and our mapping: hands off. */
+	if (mapped && fd >= 0 && getpid() == cached_pid)
+		logmap_finish(fd);
+}
+
 void log_after_fork_child(void)
 {
 	cached_pid = getpid();
 	cached_tid = 0;
-	if (sink == SINK_FILE && per_process) {
-		int old = atomic_load(&log_fd);
-		int fd = open_file();
-
-		if (fd >= 0) {
-			atomic_store(&log_fd, fd);
-			if (old >= 0)
-				real.close(old);
-		}
-	}
+	if (sink != SINK_FD || !is_file || !per_process)
+		return;
+	/* The parent's file and mapping are the parent's: start our own
+	 * on the first record. */
+	if (mapped)
+		logmap_drop();
+	mapped = false;
+	if (atomic_load(&log_fd) >= 0)
+		real.close(atomic_load(&log_fd));
+	atomic_store(&log_fd, -1);
+	atomic_store(&file_state, FILE_CLOSED);
 }

@@ -80,6 +80,8 @@ bool log_owns_fd(int fd);
 int log_fd_number(void);
 /* Move our fd out of the way before the program dup2()s onto it. */
 void log_move_fd(void);
+/* At exit: trim a mapped file to its records. */
+void log_close(void);
 /* In a fork child: refresh pid/tid, reopen per-process (%p) files. */
 void log_after_fork_child(void);
 

@@ -41,6 +41,9 @@ void policy_free(struct policy *p)
 	free(p->rules);
 	free(p->site.d);
 	free(p->named);
+	free(p->named_list);
+	p->named_list = NULL;
+	p->nnamed = 0;
 	p->rules = NULL;
 	p->nrules = 0;
 	p->site.d = NULL;
@@ -208,12 +211,10 @@ size_t policy_on_event(const struct policy *p, struct sockinfo *si,
 			now |= 1ULL << i;
 	if (ev == EV_CREATED || ev == EV_ACCEPTED) {
 		/* A new socket: whatever is in effect now is set now. */
-		for (size_t i = 0; i < optcat_count; i++) {
+		for (size_t i = 0; i < p->nnamed; i++) {
 			const struct directive *d;
 
-			if (!policy_names(p, (int)i))
-				continue;
-			d = policy_lookup(p, si, (int)i);
+			d = policy_lookup(p, si, p->named_list[i]);
 			if (d)
 				n = add_apply(d, out, n, max);
 		}
@@ -275,13 +276,24 @@ static void judge_linger(const struct directive *d, struct verdict *v)
 static void judge_timeval(const struct directive *d, struct verdict *v)
 {
 	struct timeval *tv = &v->val.tv;
-	long long us = (long long)tv->tv_sec * 1000000 + tv->tv_usec;
+	long long us;
 	bool changed = false;
 
 	/*
+	 * The program's value may be anything. As the kernel reads it: a
+	 * bad tv_usec is its EDOM to give, a negative time waits not at
+	 * all (the shortest timeout), and one too long to count is forever.
 	 * Zero means "wait forever": above any maximum, and never below a
 	 * minimum (left as it is unless a maximum brings it down).
 	 */
+	if (tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+		return;
+	if (tv->tv_sec < 0)
+		us = 1;
+	else if (tv->tv_sec >= LLONG_MAX / 1000000)
+		us = LLONG_MAX;
+	else
+		us = (long long)tv->tv_sec * 1000000 + tv->tv_usec;
 	if (us == 0)
 		us = LLONG_MAX;
 	us = clamp(us, d, &changed);

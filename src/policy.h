@@ -96,6 +96,7 @@ struct rule {
 struct policy {
 	enum pol_mode mode;
 	enum pol_on_error on_error;
+	bool strict_perms;	/* as root: refuse a file others could write */
 	struct {
 		char path[LOG_PATH_MAX];	/* "stderr", "none", "syslog", file */
 		enum log_format format;
@@ -107,6 +108,8 @@ struct policy {
 	unsigned int match_keys;	/* M_* named by any rule */
 	/* Per catalogue index: does any directive name the option? */
 	unsigned char *named;
+	int *named_list;		/* the same, as a list of indexes */
+	size_t nnamed;
 	char source[LOG_PATH_MAX];		/* the file it came from */
 };
 

@@ -115,6 +115,35 @@ static void sys_closefrom(int lo)
 		sys_close((int)fd);
 }
 
+static void sys__exit(int status)
+{
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
+static int sys_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)syscall(SYS_execve, path, argv, envp);
+}
+
+/* Without libc's execv/execvp: execve with our environment (no PATH
+ * search: a missing libc symbol is already a broken system). */
+static int sys_execv(const char *path, char *const argv[])
+{
+	return sys_execve(path, argv, environ);
+}
+
+static int sys_execvp(const char *file, char *const argv[])
+{
+	return sys_execve(file, argv, environ);
+}
+
+static int sys_execvpe(const char *file, char *const argv[],
+		       char *const envp[])
+{
+	return sys_execve(file, argv, envp);
+}
+
 /*
  * dlsym(RTLD_NEXT) normally finds libc. If it finds nothing, or finds a
  * symbol inside our own object (a second copy of sockshim preloaded, or an
@@ -166,6 +195,11 @@ static void real_resolve_all(void)
 							  (void *)real.fcntl);
 	RESOLVE(close_range);
 	RESOLVE(closefrom);
+	RESOLVE(_exit);
+	RESOLVE(execve);
+	RESOLVE(execv);
+	RESOLVE(execvp);
+	RESOLVE(execvpe);
 	errno = saved;
 }
 

@@ -29,6 +29,11 @@ struct real_fns {
 	int (*fcntl64)(int, int, ...);
 	int (*close_range)(unsigned int, unsigned int, int);
 	void (*closefrom)(int);
+	void (*_exit)(int);
+	int (*execve)(const char *, char *const[], char *const[]);
+	int (*execv)(const char *, char *const[]);
+	int (*execvp)(const char *, char *const[]);
+	int (*execvpe)(const char *, char *const[], char *const[]);
 };
 
 extern struct real_fns real;

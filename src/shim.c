@@ -123,6 +123,22 @@ void shim_init(void)
 	pthread_once(&init_once, shim_init_once);
 }
 
+void shim_fini(void)
+{
+	if (shim_active())
+		log_close();
+}
+
+void shim_leaving(void)
+{
+	int err = errno;
+
+	/* Never initialise here: a process leaving needs nothing of us. */
+	if (shim_active() && !depth)
+		log_close();
+	errno = err;
+}
+
 const struct policy *shim_policy(void)
 {
 	return &policy;

@@ -16,6 +16,10 @@
 
 /* Load the policy and open the log; idempotent, thread-safe. */
 void shim_init(void);
+/* At exit: finish the log. */
+void shim_fini(void);
+/* Before _exit or exec: the same, unless we are a vfork child. */
+void shim_leaving(void);
 /* The policy in force (defaults when passing through). */
 const struct policy *shim_policy(void);
 /* False when an invalid or missing config made us step aside. */
