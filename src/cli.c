@@ -22,6 +22,7 @@
 #include "config.h"
 #include "optcat.h"
 #include "policy.h"
+#include "report.h"
 
 #ifndef SOCKSHIM_PKGLIBDIR
 #define SOCKSHIM_PKGLIBDIR "/usr/local/lib/sockshim"
@@ -40,12 +41,15 @@ static void usage(FILE *f)
 		"Usage: sockshim run [-c CONFIG] [-o LOG] [--audit|--trace] [--] PROGRAM [ARGS...]\n"
 		"       sockshim check [--explain FACTS] [CONFIG]\n"
 		"       sockshim options [--level LEVEL] [PATTERN]\n"
+		"       sockshim report [--json] LOG... | -\n"
 		"       sockshim --help | --version\n"
 		"\n"
 		"  run      run PROGRAM with libsockshim.so preloaded\n"
 		"  check    validate a policy (default %s/sockshim.conf)\n"
 		"           and print the policy in effect\n"
 		"  options  the socket options sockshim knows\n"
+		"  report   summarise JSON logs: options, values, actions,\n"
+		"           sockets and failures per program\n"
 		"\n"
 		"See sockshim(1) and sockshim.conf(5).\n",
 		SOCKSHIM_SYSCONFDIR);
@@ -838,5 +842,7 @@ int main(int argc, char **argv)
 		return cmd_check(argc, argv);
 	if (strcmp(cmd, "options") == 0)
 		return cmd_options(argc, argv);
+	if (strcmp(cmd, "report") == 0)
+		return report_main(argc, argv);
 	return usage_error("unknown command '%s'", cmd);
 }

@@ -22,23 +22,53 @@ struct loader {
 	const char *name;
 	struct policy *p;
 	struct config_errors *errs;
+	bool unsafe;		/* not to be handed to libconfig at all */
+	const char *dir;	/* where @include paths start, or NULL */
 };
 
-static void add_error(struct loader *ld, const config_setting_t *s,
-		      const char *key, const char *fmt, ...)
+static void vadd_error(struct loader *ld, const char *file, int line,
+		       const char *key, const char *fmt, va_list ap)
 {
 	struct config_error *e;
-	const char *file = s ? config_setting_source_file(s) : NULL;
-	va_list ap;
 
 	if (ld->errs->n++ >= CONFIG_MAX_ERRORS)
 		return;
 	e = &ld->errs->e[ld->errs->n - 1];
-	snprintf(e->file, sizeof(e->file), "%s", file ? file : ld->name);
-	e->line = s ? (int)config_setting_source_line(s) : 0;
+	/* libconfig names an included file as the @include wrote it. */
+	if (file && file[0] != '/' && ld->dir && strcmp(file, ld->name) != 0 &&
+	    !(strncmp(file, ld->dir, strlen(ld->dir)) == 0 &&
+	      file[strlen(ld->dir)] == '/'))
+		snprintf(e->file, sizeof(e->file), "%s/%s", ld->dir, file);
+	else
+		snprintf(e->file, sizeof(e->file), "%s", file ? file : ld->name);
+	e->line = line;
 	snprintf(e->key, sizeof(e->key), "%s", key ? key : "");
-	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	/* Messages quote the file: its control bytes must not reach a tty. */
+	for (char *c = e->msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+}
+
+static void add_error(struct loader *ld, const config_setting_t *s,
+		      const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd_error(ld, s ? config_setting_source_file(s) : NULL,
+		   s ? (int)config_setting_source_line(s) : 0, key, fmt, ap);
+	va_end(ap);
+}
+
+/* An error found in the text itself, before libconfig reads it. */
+static void add_error_at(struct loader *ld, const char *file, int line,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vadd_error(ld, file, line, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -497,8 +527,13 @@ static bool port_elem(struct loader *ld, config_setting_t *s,
 		errno = 0;
 		lo = strtoll(v, &end, 10);
 		hi = lo;
-		if (*end == '-')
-			hi = strtoll(end + 1, &end, 10);
+		if (*end == '-' && end != v) {
+			const char *h = end + 1;
+
+			hi = strtoll(h, &end, 10);
+			if (end == h)
+				end = (char *)h - 1;	/* "80-": not a range */
+		}
 		if (errno || *end || end == v || !*v) {
 			add_error(ld, s, key, "\"%s\" is not a port or a "
 					      "range \"lo-hi\"", v);
@@ -832,23 +867,275 @@ static void scan_on_error(const char *text, struct policy *p)
 	}
 }
 
-static char *slurp(const char *path, size_t max)
-{
-	FILE *f = fopen(path, "re");
-	char *buf;
-	size_t n;
+#define CONFIG_MAX_BYTES (8 << 20)	/* a policy is small; this is not */
+#define INCLUDE_DEPTH 10		/* libconfig's own limit */
 
-	if (!f)
+/* A whole regular file, NUL-terminated; NULL with errno on failure. */
+static char *read_all(int fd, size_t max, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1), *more;
+	ssize_t r;
+
+	if (!buf)
 		return NULL;
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			more = realloc(buf, cap + 1);
+			if (!more) {
+				free(buf);
+				return NULL;
+			}
+			buf = more;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
 	}
-	n = fread(buf, 1, max, f);
 	buf[n] = '\0';
-	fclose(f);
+	*len = n;
 	return buf;
+}
+
+/*
+ * Open path only if it is a regular file: never a FIFO (open would
+ * block) or a device (opening one may do something). EINVAL otherwise.
+ */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd;
+
+	if (stat(path, st) != 0)
+		return -1;
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * libconfig 1.5 reads an integer without an L suffix as 32 bits and wraps
+ * what does not fit (4294967296 becomes 0, silently), and saturates a
+ * 64-bit one. A number other than the one written is an error here.
+ */
+static void check_integer(struct loader *ld, const char *file, int line,
+			  const char *tok, size_t len)
+{
+	char num[32];
+	bool wide = false, hex, bad;
+
+	while (len && tok[len - 1] == 'L') {
+		wide = true;
+		len--;
+	}
+	if (len >= sizeof(num)) {
+		add_error_at(ld, file, line, "integer %.20s... does not fit in "
+			     "64 bits", tok);
+		return;
+	}
+	memcpy(num, tok, len);
+	num[len] = '\0';
+	hex = strpbrk(num, "xX") != NULL;
+	errno = 0;
+	if (hex) {
+		unsigned long long v = strtoull(num, NULL, 16);
+
+		bad = errno == ERANGE || (!wide && v > 0xffffffffULL);
+	} else {
+		long long v = strtoll(num, NULL, 10);
+
+		bad = errno == ERANGE || (!wide && (v < INT_MIN || v > INT_MAX));
+	}
+	if (bad && (wide || errno == ERANGE))
+		add_error_at(ld, file, line, "integer %s does not fit in 64 "
+			     "bits", num);
+	else if (bad)
+		add_error_at(ld, file, line, "integer %s does not fit in 32 "
+			     "bits (libconfig would change it); write %sL for "
+			     "a 64-bit integer", num, num);
+}
+
+static void check_text(struct loader *ld, const char *text, size_t len,
+		       const char *file, const char *dir, int depth);
+
+/*
+ * @include "path" (libconfig: at the start of a line, the path taken as
+ * include_dir/path). libconfig opens whatever is there and exits the
+ * process if it cannot read it (a directory), or blocks on a FIFO: only
+ * regular files may be included, and they are checked like the file.
+ */
+static const char *check_include(struct loader *ld, const char *s,
+				 const char *end, const char *file, int line,
+				 const char *dir, int depth)
+{
+	char path[LOG_PATH_MAX], full[2 * LOG_PATH_MAX];
+	struct stat st;
+	size_t n = 0, len;
+	char *text;
+	int fd;
+
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	if (s >= end || *s != '"')
+		return s;	/* not an include: libconfig's error to give */
+	for (s++; s < end && *s != '"' && *s != '\n'; s++) {
+		if (*s == '\\' && s + 1 < end)
+			s++;
+		if (n < sizeof(path) - 1)
+			path[n++] = *s;
+	}
+	path[n] = '\0';
+	if (s < end && *s == '"')
+		s++;
+	snprintf(full, sizeof(full), "%s%s%s", dir ? dir : "", dir ? "/" : "",
+		 path);
+	if (stat(full, &st) != 0)
+		return s;	/* libconfig says it cannot open it */
+	if (!S_ISREG(st.st_mode)) {
+		add_error_at(ld, file, line, "@include \"%s\": not a regular "
+			     "file", path);
+		ld->unsafe = true;
+		return s;
+	}
+	if (depth >= INCLUDE_DEPTH)
+		return s;	/* libconfig: nested too deep */
+	fd = open_regular(full, &st);
+	text = fd < 0 ? NULL : read_all(fd, CONFIG_MAX_BYTES, &len);
+	if (fd >= 0)
+		close(fd);
+	if (!text) {
+		add_error_at(ld, file, line, "@include \"%s\": %s", path,
+			     strerror(errno));
+		ld->unsafe = true;
+		return s;
+	}
+	check_text(ld, text, len, full, dir, depth + 1);
+	free(text);
+	return s;
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '*' || c == '-';
+}
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A number: its extent; *is_int when it is an integer literal. */
+static const char *number_end(const char *s, const char *end, bool *is_int)
+{
+	*is_int = true;
+	if (*s == '-' || *s == '+')
+		s++;
+	if (end - s > 1 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (s += 2; s < end && (digit(*s) || (*s >= 'a' && *s <= 'f') ||
+					 (*s >= 'A' && *s <= 'F'));)
+			s++;
+	} else {
+		while (s < end && digit(*s))
+			s++;
+		while (s < end && (*s == '.' || *s == 'e' || *s == 'E' ||
+				   digit(*s) || ((*s == '-' || *s == '+') &&
+						 (s[-1] == 'e' || s[-1] == 'E')))) {
+			*is_int = false;
+			s++;
+		}
+	}
+	while (s < end && *s == 'L')
+		s++;
+	return s;
+}
+
+/*
+ * What libconfig would read differently from what is written, or not
+ * safely at all: NUL bytes (the rest of the file silently dropped),
+ * integers it would change, includes of anything but a regular file.
+ */
+static void check_text(struct loader *ld, const char *text, size_t len,
+		       const char *file, const char *dir, int depth)
+{
+	const char *s = text, *end = text + len, *nul = memchr(text, 0, len);
+	bool bol = true;	/* nothing but blanks yet on this line */
+	int line = 1;
+
+	if (nul) {
+		for (const char *c = text; c < nul; c++)
+			line += *c == '\n';
+		add_error_at(ld, file, line, "a NUL byte: not a text file");
+		ld->unsafe = true;
+		return;
+	}
+	while (s < end) {
+		const char *t = s;
+		bool is_int;
+
+		if (*s == '\n') {
+			line++;
+			bol = true;
+			s++;
+		} else if (*s == ' ' || *s == '\t' || *s == '\r') {
+			s++;
+		} else if (*s == '#' || (*s == '/' && s + 1 < end && s[1] == '/')) {
+			while (s < end && *s != '\n')
+				s++;
+		} else if (*s == '/' && s + 1 < end && s[1] == '*') {
+			for (s += 2; s < end && !(*s == '*' && s + 1 < end &&
+						  s[1] == '/'); s++)
+				line += *s == '\n';
+			s = s < end ? s + 2 : end;
+			bol = false;
+		} else if (*s == '"') {
+			for (s++; s < end && *s != '"'; s++) {
+				if (*s == '\\' && s + 1 < end)
+					s++;
+				line += *s == '\n';
+			}
+			s = s < end ? s + 1 : end;
+			bol = false;
+		} else if (bol && end - s >= 8 && memcmp(s, "@include", 8) == 0) {
+			s = check_include(ld, s + 8, end, file, line, dir, depth);
+			bol = false;
+		} else if (digit(*s) || ((*s == '-' || *s == '+') &&
+					 s + 1 < end && digit(s[1]))) {
+			s = number_end(s, end, &is_int);
+			if (is_int)
+				check_integer(ld, file, line, t, (size_t)(s - t));
+			bol = false;
+		} else if (name_char(*s)) {
+			while (s < end && name_char(*s))
+				s++;
+			bol = false;
+		} else {
+			s++;
+			bol = false;
+		}
+	}
 }
 
 /*
@@ -899,99 +1186,92 @@ static int finish(struct loader *ld, config_t *cfg, bool parsed,
 
 static void parse_error(struct loader *ld, config_t *cfg)
 {
-	struct config_error *e = &ld->errs->e[0];
-	const char *file = config_error_file(cfg);
+	const char *text = config_error_text(cfg);
 
-	ld->errs->n = 1;
-	snprintf(e->file, sizeof(e->file), "%s", file ? file : ld->name);
-	e->line = config_error_line(cfg);
-	e->key[0] = '\0';
-	snprintf(e->msg, sizeof(e->msg), "%s",
-		 config_error_text(cfg) ? config_error_text(cfg) : "parse error");
+	add_error_at(ld, config_error_file(cfg), config_error_line(cfg), "%s",
+		     text ? text : "parse error");
 }
 
-static void setup(config_t *cfg, const char *path)
+/* @include paths are relative to the including file's directory. */
+static const char *include_dir(const char *path, char *dir, size_t len)
 {
-	char dir[LOG_PATH_MAX];
 	char *slash;
 
-	config_init(cfg);
-	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(dir, len, "%s", path);
 	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = '\0';
-		/* @include paths are relative to the including file. */
-		config_set_include_dir(cfg, dir[0] ? dir : "/");
+	if (!slash)
+		return NULL;
+	if (slash == dir)
+		return "/";
+	*slash = '\0';
+	return dir;
+}
+
+/* Check the text, and hand it to libconfig unless that is unsafe. */
+static int load_text(struct loader *ld, const char *text, size_t len,
+		     const struct stat *st)
+{
+	char buf[LOG_PATH_MAX];
+	const char *dir = include_dir(ld->name, buf, sizeof(buf));
+	config_t cfg;
+	bool ok = false;
+
+	ld->dir = dir;
+	check_text(ld, text, len, ld->name, dir, 0);
+	config_init(&cfg);
+	if (dir)
+		config_set_include_dir(&cfg, dir);
+	if (!ld->unsafe) {
+		ok = config_read_string(&cfg, text) == CONFIG_TRUE;
+		if (!ok)
+			parse_error(ld, &cfg);
 	}
+	if (!ok)
+		scan_on_error(text, ld->p);
+	return finish(ld, &cfg, ok, st);
 }
 
 int config_load(const char *path, struct policy *p, struct config_errors *errs)
 {
 	struct loader ld = { .name = path, .p = p, .errs = errs };
 	struct stat st;
-	config_t cfg;
-	FILE *f;
-	bool ok;
-	int fd;
+	size_t len;
+	char *text;
+	int fd, ret;
 
 	policy_defaults(p);
 	memset(errs, 0, sizeof(*errs));
 	snprintf(p->source, sizeof(p->source), "%s", path);
 	/*
-	 * The file judged (type, owner, mode) is the file read: one open,
-	 * non-blocking so that a FIFO at the path cannot stall the program.
+	 * One open, one read: the file judged (type, owner, mode, content)
+	 * is the file used, and a FIFO at the path cannot stall the program.
 	 */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		add_error(&ld, NULL, NULL, "cannot read: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = open_regular(path, &st);
+	if (fd < 0) {
+		add_error(&ld, NULL, NULL, errno == EINVAL ?
+			  "not a regular file" : "cannot read: %s",
+			  strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		add_error(&ld, NULL, NULL, "not a regular file");
-		close(fd);
-		return -1;
-	}
-	f = fdopen(fd, "r");
-	if (!f) {
+	text = read_all(fd, CONFIG_MAX_BYTES, &len);
+	if (!text) {
 		add_error(&ld, NULL, NULL, "cannot read: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
-	setup(&cfg, path);
-	ok = config_read(&cfg, f) == CONFIG_TRUE;
-	fclose(f);
-	if (!ok) {
-		char *text = slurp(path, 1 << 20);
-
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO && !text)
-			add_error(&ld, NULL, NULL, "cannot read: %s",
-				  strerror(errno));
-		else
-			parse_error(&ld, &cfg);
-		if (text)
-			scan_on_error(text, p);
-		free(text);
-	}
-	return finish(&ld, &cfg, ok, &st);
+	close(fd);
+	ret = load_text(&ld, text, len, &st);
+	free(text);
+	return ret;
 }
 
 int config_load_string(const char *text, const char *name, struct policy *p,
 		       struct config_errors *errs)
 {
 	struct loader ld = { .name = name, .p = p, .errs = errs };
-	config_t cfg;
-	bool ok;
 
 	policy_defaults(p);
 	memset(errs, 0, sizeof(*errs));
 	snprintf(p->source, sizeof(p->source), "%s", name);
-	setup(&cfg, name);
-	ok = config_read_string(&cfg, text) == CONFIG_TRUE;
-	if (!ok) {
-		parse_error(&ld, &cfg);
-		scan_on_error(text, p);
-	}
-	return finish(&ld, &cfg, ok, NULL);
+	return load_text(&ld, text, strlen(text), NULL);
 }

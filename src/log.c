@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -265,19 +266,40 @@ static void sb_type(struct sb *b, int type, bool json)
 		sb_putc(b, '"');
 }
 
-/* Seconds with up to six decimals and no trailing zeros: 5, 0.25. */
+/*
+ * Seconds with up to six decimals and no trailing zeros: 5, 0.25, -1.75.
+ * The value may be a program's, anything at all: tv_usec outside [0, 1s)
+ * is carried into the seconds, and nothing may overflow (a sum past the
+ * range of long long shows as its limit).
+ */
 static void sb_seconds(struct sb *b, const struct timeval *tv)
 {
-	long long us = (long long)tv->tv_sec * 1000000 + tv->tv_usec;
+	long long sec, us = tv->tv_usec % 1000000;
+	unsigned long long whole;
 	char frac[7];
 	int n = 6;
 
-	if (us < 0) {
-		sb_putc(b, '-');
-		us = -us;
+	if (__builtin_add_overflow((long long)tv->tv_sec,
+				   (long long)tv->tv_usec / 1000000, &sec))
+		sec = tv->tv_sec < 0 ? LLONG_MIN : LLONG_MAX;
+	if (us < 0 && sec > LLONG_MIN) {
+		us += 1000000;
+		sec--;
+	} else if (us < 0) {
+		us = 0;
 	}
-	sb_ulong(b, (unsigned long long)(us / 1000000), 0);
-	us %= 1000000;
+	if (sec < 0) {
+		/* -2 s + 0.25 s is -1.75 s. */
+		sb_putc(b, '-');
+		whole = 0ULL - (unsigned long long)sec;
+		if (us) {
+			whole--;
+			us = 1000000 - us;
+		}
+	} else {
+		whole = (unsigned long long)sec;
+	}
+	sb_ulong(b, whole, 0);
 	if (!us)
 		return;
 	for (int i = 5; i >= 0; i--, us /= 10)
@@ -540,23 +562,49 @@ struct stamp_cache {
 static __thread struct stamp_cache stamp
 	__attribute__((tls_model("initial-exec")));
 
+/*
+ * UTC date of a day count since 1970-01-01, by arithmetic on 400-year
+ * eras (March-based years put the leap day last). Not gmtime_r: it takes
+ * glibc's tzset lock, and a fork while another thread holds it would
+ * leave the child stuck in its first record.
+ */
+static void civil_date(long long days, long long *y, unsigned int *m,
+		       unsigned int *d)
+{
+	long long z = days + 719468;	/* days since 0000-03-01 */
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned int doe = (unsigned int)(z - era * 146097);
+	unsigned int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned int mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 static void stamp_fill(time_t t)
 {
 	struct sb b = { .p = stamp.text, .len = 0, .cap = sizeof(stamp.text) };
-	struct tm tm;
+	long long days = t / 86400, secs = t % 86400, year;
+	unsigned int month, day;
 
-	gmtime_r(&t, &tm);
-	sb_ulong(&b, (unsigned long long)tm.tm_year + 1900, 4);
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_date(days, &year, &month, &day);
+	sb_ulong(&b, (unsigned long long)(year < 0 ? 0 : year), 4);
 	sb_putc(&b, '-');
-	sb_ulong(&b, (unsigned long long)tm.tm_mon + 1, 2);
+	sb_ulong(&b, month, 2);
 	sb_putc(&b, '-');
-	sb_ulong(&b, (unsigned long long)tm.tm_mday, 2);
+	sb_ulong(&b, day, 2);
 	sb_putc(&b, 'T');
-	sb_ulong(&b, (unsigned long long)tm.tm_hour, 2);
+	sb_ulong(&b, (unsigned long long)secs / 3600, 2);
 	sb_putc(&b, ':');
-	sb_ulong(&b, (unsigned long long)tm.tm_min, 2);
+	sb_ulong(&b, (unsigned long long)secs / 60 % 60, 2);
 	sb_putc(&b, ':');
-	sb_ulong(&b, (unsigned long long)tm.tm_sec, 2);
+	sb_ulong(&b, (unsigned long long)secs % 60, 2);
 	sb_putc(&b, '.');
 	stamp.text[b.len] = '\0';
 	stamp.sec = t;
@@ -579,7 +627,9 @@ struct who_cache {
 	pid_t pid, tid;
 	const char *prog;
 	size_t len;
-	char text[160];
+	/* Two numbers, and a name of up to 64 bytes each of which may be
+	 * escaped to six (\u00XX): cut short, it would not be JSON. */
+	char text[64 + 6 * 64 + 2];
 };
 
 static __thread struct who_cache who
@@ -1053,12 +1103,22 @@ void log_after_fork_child(void)
 {
 	cached_pid = getpid();
 	cached_tid = 0;
-	if (sink != SINK_FD || !is_file || !per_process)
+	opening = false;
+	if (sink != SINK_FD || !is_file)
 		return;
-	/* The parent's file and mapping are the parent's: start our own
-	 * on the first record. */
-	if (mapped)
-		logmap_drop();
+	/*
+	 * Forked while another thread was opening the file: that thread is
+	 * not in the child, so open afresh here.
+	 */
+	if (atomic_load(&file_state) == FILE_OPENING) {
+		atomic_store(&log_fd, -1);
+		atomic_store(&file_state, FILE_CLOSED);
+	}
+	if (!per_process)
+		return;	/* one shared file: the inherited O_APPEND fd serves */
+	/* The parent's file and mapping are the parent's: start our own on
+	 * the first record. */
+	logmap_drop();
 	mapped = false;
 	if (atomic_load(&log_fd) >= 0)
 		real.close(atomic_load(&log_fd));

@@ -244,7 +244,8 @@ void logmap_drop(void)
 {
 	if (atomic_load(&state) == LM_OFF)
 		return;
-	munmap(window, LOGMAP_WINDOW);
+	if (window)
+		munmap(window, LOGMAP_WINDOW);
 	window = NULL;
 	atomic_store(&inflight, 0);
 	atomic_store(&state, LM_OFF);

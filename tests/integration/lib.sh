@@ -63,6 +63,15 @@ under() {
 	SOCKSHIM_CONFIG=$c SOCKSHIM_LOG=$l LD_PRELOAD=$SOCKSHIM_PRELOAD "$@"
 }
 
+# under_timeout SECS CONF LOG cmd...: as under, killed after SECS seconds;
+# the timeout command itself runs without the shim.
+under_timeout() {
+	local s=$1 c=$2 l=$3
+	shift 3
+	timeout "$s" env SOCKSHIM_CONFIG="$c" SOCKSHIM_LOG="$l" \
+		LD_PRELOAD="$SOCKSHIM_PRELOAD" "$@"
+}
+
 # Start a background job and remember it for cleanup.
 bg() {
 	"$@" &

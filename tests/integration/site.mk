@@ -1,3 +1,11 @@
-# Site policy: rules on real programs, and the sockshim command.
-TESTS += tests/integration/rules.sh tests/integration/cli.sh
-EXTRA_DIST += tests/integration/rules.sh tests/integration/cli.sh
+# Site policy and the log: rules on real programs, the sockshim command,
+# and records never lost.
+check_PROGRAMS += tests/integration/progs/loss
+tests_integration_progs_loss_SOURCES = tests/integration/progs/loss.c
+tests_integration_progs_loss_CFLAGS = $(AM_CFLAGS) -pthread
+tests_integration_progs_loss_LDADD = -lpthread
+
+TESTS += tests/integration/rules.sh tests/integration/cli.sh \
+	tests/integration/log_loss.sh
+EXTRA_DIST += tests/integration/rules.sh tests/integration/cli.sh \
+	tests/integration/log_loss.sh

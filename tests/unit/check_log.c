@@ -230,6 +230,27 @@ START_TEST(test_json_timestamps)
 	log_format_json(&c, &r, out, sizeof(out));
 	ck_assert_int_eq(strncmp(out, "{\"ts\":\"2000-02-29T12:34:56.000005Z\",",
 				 36), 0);
+	/* The date is computed by hand (no gmtime_r): the awkward days. */
+	static const struct {
+		time_t t;
+		const char *want;
+	} days[] = {
+		{ 86399, "1970-01-01T23:59:59" },
+		{ 951782399, "2000-02-28T23:59:59" },
+		{ 983404800, "2001-03-01T00:00:00" },
+		{ 1709251199, "2024-02-29T23:59:59" },
+		{ 1795258429, "2026-11-21T10:53:49" },
+		{ 4102444800, "2100-01-01T00:00:00" },
+		{ 4107542400, "2100-03-01T00:00:00" },
+		{ 253402300799, "9999-12-31T23:59:59" },
+	};
+	for (size_t i = 0; i < sizeof(days) / sizeof(*days); i++) {
+		c.ts.tv_sec = days[i].t;
+		c.ts.tv_nsec = 0;
+		log_format_json(&c, &r, out, sizeof(out));
+		ck_assert_msg(strncmp(out + 7, days[i].want, 19) == 0,
+			      "%lld: %.26s", (long long)days[i].t, out);
+	}
 }
 END_TEST
 

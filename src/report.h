@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report — `sockshim report`: a summary of option usage from JSON call
+ * logs (DESIGN.md section 3), from one host or many.
+ *
+ * Lines are fed one at a time; anything that is not a JSON object with
+ * the record's core fields (pid, prog, call, ret) is counted as skipped,
+ * except blank lines (a log file's padding).
+ * Counts are kept per program and for all programs together: queries take
+ * a program name, or NULL for the totals.
+ */
+#ifndef SOCKSHIM_REPORT_H
+#define SOCKSHIM_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct report;
+
+/* The policy's actions, in the order the report shows them. */
+enum report_action {
+	RA_SET,
+	RA_FORCED,
+	RA_CLAMPED,
+	RA_DENIED,
+	RA_GRACEFUL,
+	RA_WOULD_SET,
+	RA_WOULD_FORCE,
+	RA_WOULD_CLAMP,
+	RA_WOULD_DENY,
+	RA_WOULD_GRACEFUL,
+	RA_OTHER,		/* an action name this version does not know */
+	RA_COUNT
+};
+
+struct report_counts {
+	unsigned long records;
+	unsigned long processes;	/* distinct pids, per log source */
+	unsigned long sockets;		/* socket, 2 per socketpair */
+	unsigned long listeners;	/* successful listen calls */
+	unsigned long accepted;		/* successful accept/accept4 */
+	unsigned long clients;		/* connect: done or in progress */
+	unsigned long accepts, accept_failed;
+	unsigned long connects, connect_inprogress, connect_failed;
+	unsigned long failures;		/* records with an errno */
+};
+
+struct report_opt_counts {
+	unsigned long app_set;		/* setsockopt by the program */
+	unsigned long policy_set;	/* setsockopt by the policy */
+	unsigned long get;		/* getsockopt */
+	unsigned long actions[RA_COUNT];
+	unsigned long values;		/* distinct values set */
+};
+
+struct report *report_new(void);
+void report_free(struct report *rep);
+
+/*
+ * Process ids are told apart per source (one file, stdin): logs from
+ * many hosts reuse them. Call before the first line of each source.
+ */
+void report_begin_source(struct report *rep);
+
+/*
+ * One line, with or without its newline: 0 counted, 1 skipped (not a
+ * record), 2 blank (the padding a log file may end with: neither), -1
+ * out of memory.
+ */
+int report_add_line(struct report *rep, const char *line, size_t len);
+
+unsigned long report_skipped(const struct report *rep);
+unsigned long report_programs(const struct report *rep);
+const char *report_action_name(enum report_action a);
+
+/* False (and zeros) when the program, or option, never appeared. */
+bool report_get_counts(const struct report *rep, const char *prog,
+		       struct report_counts *out);
+bool report_get_opt(const struct report *rep, const char *prog,
+		    const char *level, const char *opt,
+		    struct report_opt_counts *out);
+
+/* value as the log writes it, compacted: 1, [1,5], 0.25, "cubic". */
+unsigned long report_value_count(const struct report *rep, const char *prog,
+				 const char *level, const char *opt,
+				 const char *value);
+/* type without its |SOCK_* flags. */
+unsigned long report_socket_count(const struct report *rep, const char *prog,
+				  const char *family, const char *type);
+unsigned long report_failure_count(const struct report *rep, const char *prog,
+				   const char *call, const char *err);
+
+void report_print_text(const struct report *rep, FILE *f);
+void report_print_json(const struct report *rep, FILE *f);
+
+/* The command; argv[0] is "report". */
+int report_main(int argc, char **argv);
+
+#endif
