@@ -3,6 +3,7 @@
 #include "build-config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
@@ -213,7 +214,7 @@ static bool get_value(struct loader *ld, const config_setting_t *s,
 	case OT_LINGER: {
 		const config_setting_t *on, *secs;
 
-		if (!config_setting_is_aggregate(s) ||
+		if (!(config_setting_is_array(s) || config_setting_is_list(s)) ||
 		    config_setting_length(s) != 2) {
 			add_error(ld, s, key,
 				  "expected [onoff, seconds], e.g. [1, 5]");
@@ -353,6 +354,18 @@ static void check_directive(struct loader *ld, config_setting_t *s,
 				      "abortive = \"deny\"");
 }
 
+static bool named_twice(struct loader *ld, config_setting_t *s,
+			const char *key, const struct optset *set, int idx)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->d[i].opt == idx) {
+			add_error(ld, s, key, "named twice (also line %d)",
+				  set->d[i].line);
+			return true;
+		}
+	return false;
+}
+
 static void load_option(struct loader *ld, config_setting_t *s,
 			const char *prefix, struct optset *set)
 {
@@ -384,14 +397,17 @@ static void load_option(struct loader *ld, config_setting_t *s,
 		load_directive_key(ld, c, dkey, e, &d);
 	}
 	check_directive(ld, s, key, e, &d);
-	for (size_t i = 0; i < set->n; i++)
-		if (set->d[i].opt == idx) {
-			add_error(ld, s, key, "named twice (also line %d)",
-				  set->d[i].line);
-			return;
+	if (named_twice(ld, s, key, set, idx) || !d.has)
+		return;
+	set->d[set->n++] = d;
+	/* A name at two levels (MCAST_JOIN_GROUP for IPv4 and IPv6) means
+	 * both: the sockets each fits decide which applies. */
+	for (size_t i = (size_t)idx + 1; i < optcat_count; i++)
+		if (strcmp(optcat_table[i].name, e->name) == 0 &&
+		    optcat_table[i].type == e->type) {
+			d.opt = (int)i;
+			set->d[set->n++] = d;
 		}
-	if (d.has)
-		set->d[set->n++] = d;
 }
 
 static void load_options(struct loader *ld, config_setting_t *s,
@@ -404,7 +420,8 @@ static void load_options(struct loader *ld, config_setting_t *s,
 		return;
 	}
 	n = config_setting_length(s);
-	set->d = calloc((size_t)n + 1, sizeof(*set->d));
+	/* A name may stand for an option at two levels: two directives. */
+	set->d = calloc(2 * (size_t)n + 1, sizeof(*set->d));
 	if (!set->d) {
 		add_error(ld, s, prefix, "out of memory");
 		return;
@@ -856,7 +873,9 @@ static void scan_on_error(const char *text, struct policy *p)
 		while (line > text && line[-1] != '\n')
 			line--;
 		if (memchr(line, '#', (size_t)(s - line)) ||
-		    memmem(line, (size_t)(s - line), "//", 2))
+		    memmem(line, (size_t)(s - line), "//", 2) ||
+		    (s > line && (isalnum((unsigned char)s[-1]) ||
+				  s[-1] == '_' || s[-1] == '-')))
 			continue;
 		q += strspn(q, " \t");
 		if (*q != '=' && *q != ':')

@@ -111,9 +111,9 @@ void fdtab_clear(int fd)
 	slot_clear(slot_for(fd, false));
 }
 
-size_t fdtab_clear_range(unsigned int lo, unsigned int hi)
+static size_t range(unsigned int lo, unsigned int hi, bool forget)
 {
-	size_t cleared = 0;
+	size_t n = 0;
 
 	if (hi >= FDTAB_MAX_FD)
 		hi = FDTAB_MAX_FD - 1;
@@ -125,10 +125,24 @@ size_t fdtab_clear_range(unsigned int lo, unsigned int hi)
 			fd = (fd / FDTAB_CHUNK + 1) * FDTAB_CHUNK;
 			continue;
 		}
-		cleared += slot_clear(&c[fd % FDTAB_CHUNK]);
+		if (forget)
+			n += slot_clear(&c[fd % FDTAB_CHUNK]);
+		else
+			n += atomic_load_explicit(&c[fd % FDTAB_CHUNK].known,
+						  memory_order_relaxed);
 		fd++;
 	}
-	return cleared;
+	return n;
+}
+
+size_t fdtab_clear_range(unsigned int lo, unsigned int hi)
+{
+	return range(lo, hi, true);
+}
+
+size_t fdtab_count_range(unsigned int lo, unsigned int hi)
+{
+	return range(lo, hi, false);
 }
 
 void fdtab_copy(int oldfd, int newfd)

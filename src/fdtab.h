@@ -44,6 +44,8 @@ void fdtab_set(int fd, const struct sockinfo *in);
 void fdtab_clear(int fd);
 /* Forget [lo, hi]; returns how many known sockets were in it. */
 size_t fdtab_clear_range(unsigned int lo, unsigned int hi);
+/* How many known sockets are in [lo, hi]. */
+size_t fdtab_count_range(unsigned int lo, unsigned int hi);
 /* newfd now refers to the same socket as oldfd (dup family). */
 void fdtab_copy(int oldfd, int newfd);
 

@@ -237,6 +237,28 @@ static const char *proto_name(int proto)
 	}
 }
 
+static const char *fcntl_name(int cmd)
+{
+	switch (cmd) {
+	case F_DUPFD:
+		return "F_DUPFD";
+	case F_DUPFD_CLOEXEC:
+		return "F_DUPFD_CLOEXEC";
+	default:
+		return NULL;
+	}
+}
+
+static int effective_proto(const struct log_rec *r)
+{
+	int type = r->type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (r->protocol || (r->family != AF_INET && r->family != AF_INET6))
+		return r->protocol;
+	return type == SOCK_STREAM ? IPPROTO_TCP :
+	       type == SOCK_DGRAM  ? IPPROTO_UDP : 0;
+}
+
 /* A name, or the number when there is none (quoted in JSON only if name). */
 static void sb_sym(struct sb *b, const char *name, long long v, bool json)
 {
@@ -396,7 +418,7 @@ static void sb_addr(struct sb *b, const struct sockaddr *sa, socklen_t len)
 			/* Abstract names may hold any byte: show the printable. */
 			sb_putc(b, '@');
 			for (size_t i = 1; i < n; i++)
-				path[i - 1] = path[i] >= 0x20 ? path[i] : '?';
+				path[i - 1] = (unsigned char)path[i] >= 0x20 ? path[i] : '?';
 			path[n - 1] = '\0';
 		}
 		sb_escaped(b, path);
@@ -478,15 +500,26 @@ static void text_args(struct sb *b, const struct log_rec *r)
 		return;
 	case LC_DUP2:
 	case LC_DUP3:
-	case LC_FCNTL:
 		sb_long(b, r->fd);
 		sb_puts(b, ", ");
 		sb_long(b, r->arg);
+		return;
+	case LC_FCNTL:
+		sb_long(b, r->fd);
+		sb_puts(b, ", ");
+		sb_sym(b, fcntl_name(r->arg), r->arg, false);
+		sb_puts(b, ", ");
+		sb_ulong(b, r->lo, 0);
 		return;
 	case LC_CLOSE_RANGE:
 		sb_ulong(b, r->lo, 0);
 		sb_puts(b, ", ");
 		sb_ulong(b, r->hi, 0);
+		sb_puts(b, ", ");
+		sb_long(b, r->arg);
+		return;
+	case LC_CLOSEFROM:
+		sb_ulong(b, r->lo, 0);
 		return;
 	default:
 		sb_long(b, r->fd);
@@ -668,8 +701,8 @@ static void json_args(struct sb *b, const struct log_rec *r)
 		json_key(b, "type");
 		sb_type(b, r->type, true);
 		json_key(b, "proto");
-		sb_sym(b, r->protocol ? proto_name(r->protocol) : NULL,
-		       r->protocol, true);
+		/* 0 asks for the family's default: name the one it gets. */
+		sb_sym(b, proto_name(effective_proto(r)), r->protocol, true);
 		break;
 	case LC_SETSOCKOPT:
 	case LC_GETSOCKOPT:
@@ -713,15 +746,26 @@ static void json_args(struct sb *b, const struct log_rec *r)
 		break;
 	case LC_DUP2:
 	case LC_DUP3:
-	case LC_FCNTL:
 		json_key(b, "arg");
 		sb_long(b, r->arg);
+		break;
+	case LC_FCNTL:
+		json_key(b, "cmd");
+		sb_sym(b, fcntl_name(r->arg), r->arg, true);
+		json_key(b, "arg");
+		sb_ulong(b, r->lo, 0);
 		break;
 	case LC_CLOSE_RANGE:
 		json_key(b, "first");
 		sb_ulong(b, r->lo, 0);
 		json_key(b, "last");
 		sb_ulong(b, r->hi, 0);
+		json_key(b, "flags");
+		sb_long(b, r->arg);
+		break;
+	case LC_CLOSEFROM:
+		json_key(b, "first");
+		sb_ulong(b, r->lo, 0);
 		break;
 	default:
 		break;

@@ -170,17 +170,18 @@ const struct directive *policy_lookup(const struct policy *p,
 	return optset_find(&p->site, opt);
 }
 
-static size_t add_apply(const struct directive *d, struct pol_apply *out,
-			size_t n, size_t max)
+static size_t add_apply(const struct directive *d, pol_apply_fn fn,
+			void *ctx, size_t n)
 {
+	struct pol_apply a;
+
 	if (!(d->has & (DIR_SET | DIR_FORCE)))
 		return n;
-	if (n < max) {
-		out[n].opt = d->opt;
-		out[n].forced = d->has & DIR_FORCE;
-		out[n].val = d->val;
-		out[n].rule = d->rule;
-	}
+	a.opt = d->opt;
+	a.forced = d->has & DIR_FORCE;
+	a.val = d->val;
+	a.rule = d->rule;
+	fn(&a, ctx);
 	return n + 1;
 }
 
@@ -199,7 +200,7 @@ static bool newly_effective(const struct policy *p, const struct sockinfo *si,
 }
 
 size_t policy_on_event(const struct policy *p, struct sockinfo *si,
-		       enum pol_event ev, struct pol_apply *out, size_t max)
+		       enum pol_event ev, pol_apply_fn fn, void *ctx)
 {
 	uint64_t before = si->rules_applied, now = before;
 	size_t n = 0;
@@ -216,7 +217,7 @@ size_t policy_on_event(const struct policy *p, struct sockinfo *si,
 
 			d = policy_lookup(p, si, p->named_list[i]);
 			if (d)
-				n = add_apply(d, out, n, max);
+				n = add_apply(d, fn, ctx, n);
 		}
 	} else if (now != before) {
 		for (size_t i = 0; i < p->nrules && i < POLICY_MAX_RULES; i++) {
@@ -226,7 +227,7 @@ size_t policy_on_event(const struct policy *p, struct sockinfo *si,
 				continue;
 			for (size_t j = 0; j < os->n; j++)
 				if (newly_effective(p, si, &os->d[j], before))
-					n = add_apply(&os->d[j], out, n, max);
+					n = add_apply(&os->d[j], fn, ctx, n);
 		}
 	}
 	si->rules_applied = now;
@@ -333,7 +334,11 @@ void policy_judge_set(const struct policy *p, const struct sockinfo *si,
 	}
 	switch (app->type) {
 	case OT_INT:
-		v->val.i = (int)clamp(app->i, d, &changed);
+		/* Options such as SO_MARK are unsigned 32-bit values. */
+		v->val.i = (int)clamp(optcat_table[opt].hi > INT_MAX ?
+					      (long long)(unsigned int)app->i :
+					      app->i,
+				      d, &changed);
 		if (changed)
 			v->action = ACT_CLAMPED;
 		break;

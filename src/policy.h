@@ -147,14 +147,15 @@ struct pol_apply {
 };
 
 /*
- * Options to set now that the socket's facts are si; at most max written,
- * the number wanted returned. At creation (and for an accepted socket)
- * that is the site-wide options and the rules that match; later, the
- * options of rules that match for the first time. Only options that fit
- * the socket are listed. si->rules_applied records the rules carried out.
+ * Call fn for each option to set now that the socket's facts are si. At
+ * creation (and for an accepted socket) that is the site-wide options
+ * and the rules that match; later, the options of rules that match for
+ * the first time. Only options that fit the socket are given.
+ * si->rules_applied records the rules carried out. Returns the count.
  */
+typedef void (*pol_apply_fn)(const struct pol_apply *a, void *ctx);
 size_t policy_on_event(const struct policy *p, struct sockinfo *si,
-		       enum pol_event ev, struct pol_apply *out, size_t max);
+		       enum pol_event ev, pol_apply_fn fn, void *ctx);
 
 enum pol_action {
 	ACT_NONE,

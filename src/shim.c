@@ -292,33 +292,37 @@ static bool known(int fd, struct sockinfo *si)
  * Carry out what the policy sets when an event happens to a socket, and
  * remember which rules have been carried out.
  */
+struct apply_ctx {
+	int fd;
+	bool enforce;
+};
+
+static void apply_one(const struct pol_apply *a, void *arg)
+{
+	const struct apply_ctx *ac = arg;
+	const struct optcat_entry *e = &optcat_table[a->opt];
+	struct log_rec r = {
+		.call = LC_SETSOCKOPT, .by_policy = true, .fd = ac->fd,
+		.level = e->level, .optname = e->optname, .val = &a->val,
+		.action = ACT_SET, .enforce = ac->enforce, .rule = a->rule,
+	};
+	const void *buf;
+	socklen_t len = optval_encode(&a->val, &buf);
+
+	if (ac->enforce) {
+		r.ret = real.setsockopt(ac->fd, e->level, e->optname, buf, len);
+		r.err = r.ret ? errno : 0;
+	}
+	emit(&r);
+}
+
 static void apply_event(int fd, struct sockinfo *si, enum pol_event ev)
 {
-	struct pol_apply todo[32];
-	size_t n = policy_on_event(&policy, si, ev, todo, 32);
-	bool enforce = policy.mode == MODE_ENFORCE;
+	struct apply_ctx ac = { .fd = fd,
+				.enforce = policy.mode == MODE_ENFORCE };
 
+	policy_on_event(&policy, si, ev, apply_one, &ac);
 	fdtab_set(fd, si);
-	if (n > 32)
-		n = 32;
-	for (size_t i = 0; i < n; i++) {
-		const struct optcat_entry *e = &optcat_table[todo[i].opt];
-		struct log_rec r = {
-			.call = LC_SETSOCKOPT, .by_policy = true, .fd = fd,
-			.level = e->level, .optname = e->optname,
-			.val = &todo[i].val, .action = ACT_SET,
-			.enforce = enforce, .rule = todo[i].rule,
-		};
-		const void *buf;
-		socklen_t len = optval_encode(&todo[i].val, &buf);
-
-		if (enforce) {
-			r.ret = real.setsockopt(fd, e->level, e->optname, buf,
-						len);
-			r.err = r.ret ? errno : 0;
-		}
-		emit(&r);
-	}
 }
 
 /* ------------------------------------------------------------ creation */
@@ -814,7 +818,8 @@ int shim_dup3(int oldfd, int newfd, int flags, bool is_dup3)
 int shim_fcntl(int fd, int cmd, unsigned long arg, bool is64)
 {
 	int (*fn)(int, int, ...) = is64 ? real.fcntl64 : real.fcntl;
-	struct log_rec r = { .call = LC_FCNTL, .fd = fd, .arg = cmd };
+	struct log_rec r = { .call = LC_FCNTL, .fd = fd, .arg = cmd,
+			     .lo = (unsigned int)arg };
 	struct sockinfo si;
 	int ret, err;
 
@@ -866,9 +871,13 @@ int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 
 	if (!enter())
 		return real.close_range(lo, hi, flags);
-	/* Only a call that will close: bad flags leave every fd open. */
+	/* Only a call that will close: bad flags leave every fd open, and
+	 * CLOSE_RANGE_CLOEXEC only marks them (still worth a record). */
 	if (lo <= hi && (flags & ~CLOSE_RANGE_UNSHARE) == 0)
 		sockets = fdtab_clear_range(lo, hi);
+	else if (lo <= hi && (flags & ~(int)(CLOSE_RANGE_UNSHARE |
+					     CLOSE_RANGE_CLOEXEC)) == 0)
+		sockets = fdtab_count_range(lo, hi);
 	ret = close_range_around(lo, hi, flags);
 	err = errno;
 	r.ret = ret;
