@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -756,6 +757,43 @@ static void load_rules(struct loader *ld, config_setting_t *s)
 }
 
 static const char *const format_names[] = { "text", "json" };
+
+#define FACILITIES 17
+static const char *const facility_names[FACILITIES] = {
+	"user", "daemon", "auth", "authpriv", "syslog", "local0", "local1",
+	"local2", "local3", "local4", "local5", "local6", "local7", "mail",
+	"news", "cron", "ftp",
+};
+static const int facility_codes[FACILITIES] = {
+	LOG_USER, LOG_DAEMON, LOG_AUTH, LOG_AUTHPRIV, LOG_SYSLOG, LOG_LOCAL0,
+	LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6,
+	LOG_LOCAL7, LOG_MAIL, LOG_NEWS, LOG_CRON, LOG_FTP,
+};
+
+/* A syslog tag: short, printable, no space or colon (they end it). */
+static void load_ident(struct loader *ld, config_setting_t *c,
+		       const char *key, struct policy *p)
+{
+	const char *v;
+
+	if (config_setting_type(c) != CONFIG_TYPE_STRING) {
+		add_error(ld, c, key, "expected a string");
+		return;
+	}
+	v = config_setting_get_string(c);
+	if (!*v || strlen(v) >= sizeof(p->log.ident)) {
+		add_error(ld, c, key, "expected 1 to %zu characters",
+			  sizeof(p->log.ident) - 1);
+		return;
+	}
+	for (const char *q = v; *q; q++)
+		if (*q <= ' ' || *q == ':' || *q == '[' || *q == 0x7f) {
+			add_error(ld, c, key, "no spaces, colons, brackets or "
+					      "control characters in a tag");
+			return;
+		}
+	strcpy(p->log.ident, v);
+}
 static const char *const calls_names[] = { "all", "policy" };
 
 static void load_log(struct loader *ld, config_setting_t *s)
@@ -793,9 +831,16 @@ static void load_log(struct loader *ld, config_setting_t *s)
 		} else if (strcmp(k, "calls") == 0) {
 			if ((v = get_enum(ld, c, key, calls_names, 2)) >= 0)
 				p->log.calls = (enum log_calls)v;
+		} else if (strcmp(k, "ident") == 0) {
+			load_ident(ld, c, key, p);
+		} else if (strcmp(k, "facility") == 0) {
+			if ((v = get_enum(ld, c, key, facility_names,
+					  FACILITIES)) >= 0)
+				p->log.facility = facility_codes[v];
 		} else {
 			add_error(ld, c, key, "unknown key (expected path, "
-					      "format or calls)");
+					      "format, calls, ident or "
+					      "facility)");
 		}
 	}
 }

@@ -7,17 +7,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
-#include <sched.h>
-#include <signal.h>
-#include <pthread.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -968,6 +969,120 @@ static int file_fd(void)
 	return -1;
 }
 
+/*
+ * syslog without libc's syslog(3): it takes a lock and formats local
+ * time under another, and a fork while a thread holds either would
+ * leave the child stuck. Our own datagram socket to the log daemon,
+ * high and close-on-exec like the file; never blocking, never SIGPIPE.
+ */
+static char syslog_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+static char syslog_tag[64];	/* "<PRI>ident[" */
+static size_t syslog_tag_len;
+static atomic_bool syslog_reconnecting;
+
+/* Point our datagram socket at the daemon's; a datagram socket may be
+ * connected again when the daemon comes back with a new one. */
+static bool syslog_connect(int fd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	strcpy(sa.sun_path, syslog_path);
+	return real.connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+}
+
+static int syslog_socket(void)
+{
+	int fd = real.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			     0);
+	int high;
+
+	if (fd < 0)
+		return -1;
+	high = dup_high(fd);
+	if (high >= 0) {
+		real.close(fd);
+		fd = high;
+	}
+	return fd;
+}
+
+static void syslog_open(const struct policy *p, const char *socket_path)
+{
+	struct sb b = { .p = syslog_tag, .len = 0,
+			.cap = sizeof(syslog_tag) - 1 };
+	int fd;
+
+	if (strlen(socket_path) >= sizeof(syslog_path)) {
+		log_warn("sockshim: syslog socket path too long: %s",
+			 socket_path);
+		sink = SINK_NONE;
+		return;
+	}
+	strcpy(syslog_path, socket_path);
+	sb_putc(&b, '<');
+	sb_ulong(&b, (unsigned long long)(p->log.facility | LOG_INFO), 0);
+	sb_putc(&b, '>');
+	sb_puts(&b, p->log.ident);
+	sb_putc(&b, '[');
+	syslog_tag_len = b.len;
+	fd = syslog_socket();
+	if (fd < 0) {
+		log_warn("sockshim: no socket for syslog: %s", strerror(errno));
+		sink = SINK_NONE;
+		return;
+	}
+	if (!syslog_connect(fd))
+		log_warn("sockshim: cannot reach syslog at %s: %s (will retry)",
+			 syslog_path, strerror(errno));
+	atomic_store(&log_fd, fd);
+	sink = SINK_SYSLOG;
+}
+
+/*
+ * A daemon's queue is short: when it is full, wait for room a little
+ * (syslog(3) would wait for ever), then drop the record rather than hold
+ * the program up.
+ */
+#define SYSLOG_WAIT_MS 200
+
+static bool send_waiting(int fd, const char *msg, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	for (int waited = 0;; waited += 10) {
+		if (send(fd, msg, len, MSG_NOSIGNAL | MSG_DONTWAIT) >= 0)
+			return true;
+		if ((errno != EAGAIN && errno != EINTR) ||
+		    waited >= SYSLOG_WAIT_MS)
+			return false;
+		poll(&pfd, 1, 10);
+	}
+}
+
+/* "<PRI>ident[pid]: record"; the daemon adds time and host. */
+static void syslog_send(const char *rec, size_t n)
+{
+	char msg[RECORD_MAX + 96];
+	struct sb b = { .p = msg, .len = 0, .cap = sizeof(msg) };
+	int fd = atomic_load_explicit(&log_fd, memory_order_relaxed);
+
+	sb_putn(&b, syslog_tag, syslog_tag_len);
+	sb_ulong(&b, (unsigned long long)cached_pid, 0);
+	sb_puts(&b, "]: ");
+	sb_putn(&b, rec, n);
+	if (fd < 0 || send_waiting(fd, msg, b.len))
+		return;
+	if (errno != ECONNREFUSED && errno != ENOTCONN && errno != ENOENT)
+		return;
+	/* The daemon restarted, or was not up yet: one thread reconnects
+	 * (the descriptor stays the same), the others drop their record. */
+	if (atomic_exchange(&syslog_reconnecting, true))
+		return;
+	if (syslog_connect(fd))
+		send_waiting(fd, msg, b.len);
+	atomic_store(&syslog_reconnecting, false);
+}
+
 void log_open(const struct policy *p, const char *progname)
 {
 	const char *path = p->log.path;
@@ -986,9 +1101,9 @@ void log_open(const struct policy *p, const char *progname)
 		atomic_store(&log_fd, fd);
 		atomic_store(&file_state, fd >= 0 ? FILE_OPEN : FILE_FAILED);
 		sink = fd >= 0 ? SINK_FD : SINK_NONE;
-	} else if (strcmp(path, "syslog") == 0) {
-		openlog("sockshim", LOG_PID, LOG_USER);
-		sink = SINK_SYSLOG;
+	} else if (strcmp(path, "syslog") == 0 ||
+		   strncmp(path, "syslog:", 7) == 0) {
+		syslog_open(p, path[6] == ':' ? path + 7 : "/dev/log");
 	} else {
 		is_file = true;
 		per_process = strstr(path, "%p") != NULL;
@@ -1072,7 +1187,7 @@ void log_emit(const struct log_rec *r)
 	n = format == LOGF_JSON ? log_format_json(&c, r, buf, sizeof(buf)) :
 				  log_format_text(&c, r, buf, sizeof(buf));
 	if (sink == SINK_SYSLOG)
-		syslog(LOG_INFO, "%.*s", (int)n - 1, buf);
+		syslog_send(buf, n - 1);
 	else
 		write_fd(buf, n);
 }
@@ -1097,13 +1212,13 @@ void log_warn(const char *fmt, ...)
 
 bool log_owns_fd(int fd)
 {
-	return fd >= 0 && sink == SINK_FD &&
+	return fd >= 0 && sink != SINK_NONE &&
 	       fd == atomic_load_explicit(&log_fd, memory_order_relaxed);
 }
 
 int log_fd_number(void)
 {
-	return sink == SINK_FD ? atomic_load(&log_fd) : -1;
+	return sink != SINK_NONE ? atomic_load(&log_fd) : -1;
 }
 
 void log_move_fd(void)

@@ -17,6 +17,8 @@ void policy_defaults(struct policy *p)
 	strcpy(p->log.path, "stderr");
 	p->log.format = LOGF_TEXT;
 	p->log.calls = LOGC_ALL;
+	strcpy(p->log.ident, "sockshim");
+	p->log.facility = 1 << 3;	/* LOG_USER */
 }
 
 static void match_free(struct match *m)

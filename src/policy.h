@@ -98,9 +98,12 @@ struct policy {
 	enum pol_on_error on_error;
 	bool strict_perms;	/* as root: refuse a file others could write */
 	struct {
-		char path[LOG_PATH_MAX];	/* "stderr", "none", "syslog", file */
+		char path[LOG_PATH_MAX];	/* "stderr", "none", "syslog",
+						   "syslog:SOCKET", file */
 		enum log_format format;
 		enum log_calls calls;
+		char ident[32];			/* syslog tag */
+		int facility;			/* syslog facility, LOG_USER... */
 	} log;
 	struct optset site;
 	struct rule *rules;
