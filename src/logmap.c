@@ -18,7 +18,9 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-enum { LM_OFF, LM_MAPPED, LM_CLOSED };
+/* CLOSING: no new copies into the mapping, but the descriptor is not
+ * O_APPEND again yet, so nobody may write(2) either. */
+enum { LM_OFF, LM_MAPPED, LM_CLOSING, LM_CLOSED };
 enum { EXT_OK, EXT_FULL, EXT_FAILED };
 
 static atomic_int state = LM_OFF;
@@ -84,6 +86,24 @@ static size_t data_end(int fd, size_t size)
 	return 0;
 }
 
+static void fill_newlines(int fd, size_t from, size_t to)
+{
+	static char nl[LOGMAP_GROW];
+
+	if (!nl[0])
+		memset(nl, '\n', sizeof(nl));
+	while (from < to) {
+		size_t n = to - from < sizeof(nl) ? to - from : sizeof(nl);
+		ssize_t w = pwrite(fd, nl, n, (off_t)from);
+
+		if (w <= 0) {
+			memset(window + (from - base), '\n', to - from);
+			return;
+		}
+		from += (size_t)w;
+	}
+}
+
 static bool grow_file(int fd, size_t from, size_t to)
 {
 	if (fallocate(fd, 0, (off_t)from, (off_t)(to - from)) == 0)
@@ -133,18 +153,27 @@ static int extend(int fd, size_t target)
 		extending = false;
 		return EXT_FAILED;
 	}
+	fill_newlines(fd, c, want);
 	madvise(window + (c - base), want - c, MADV_POPULATE_WRITE);
-	memset(window + (c - base), '\n', want - c);
 	atomic_store_explicit(&extent, want, memory_order_release);
 	extending = false;
 	release_behind(c);
 	return EXT_OK;
 }
 
+static void append_again(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags | O_APPEND);
+}
+
 bool logmap_start(int fd)
 {
 	struct stat st;
 	size_t end, ps = page_size();
+	int flags;
 	void *w;
 
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
@@ -158,6 +187,15 @@ bool logmap_start(int fd)
 		 (off_t)base);
 	if (w == MAP_FAILED)
 		return false;
+	/* Positioned writes fill the reserve; O_APPEND would send them to
+	 * the end. It comes back when the mapping stops (logmap_finish). */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_APPEND) != 0) {
+		munmap(w, LOGMAP_WINDOW);
+		return false;
+	}
+	/* We only ever write fresh pages: reading ahead would be wasted. */
+	madvise(w, LOGMAP_WINDOW, MADV_RANDOM);
 	window = w;
 	started_at = end;
 	atomic_store(&pos, end);
@@ -168,6 +206,7 @@ bool logmap_start(int fd)
 	if (extend(fd, end + 1) != EXT_OK) {
 		atomic_store(&state, LM_OFF);
 		munmap(w, LOGMAP_WINDOW);
+		append_again(fd);
 		if (ftruncate(fd, (off_t)end) != 0)
 			errno = EIO;
 		return false;
@@ -181,63 +220,96 @@ static enum logmap_result drop(void)
 	return LM_DROPPED;
 }
 
+/* Another thread is closing the mapping: wait (briefly) for write(2). */
+static enum logmap_result after_close(void)
+{
+	for (int i = 0; i < 100000; i++) {
+		int st = atomic_load(&state);
+
+		if (st == LM_CLOSED || st == LM_OFF)
+			return LM_NOT_MAPPED;
+		sched_yield();
+	}
+	return drop();
+}
+
+/* Stop mapping for good: writers that already reserved finish their
+ * copies, then the file is trimmed and written with O_APPEND again. */
+static void close_mapping(int fd, bool trim)
+{
+	struct timespec t0, t;
+	size_t end;
+	bool quiet = true;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (atomic_load(&inflight) > (trim ? 0 : 1)) {
+		sched_yield();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 1) {
+			quiet = false;	/* keep the reserve, never cut a record */
+			break;
+		}
+	}
+	end = atomic_load(&pos);
+	if (end > atomic_load(&extent))
+		end = atomic_load(&extent);
+	if (trim && quiet && ftruncate(fd, (off_t)end) != 0)
+		errno = 0;
+	append_again(fd);
+	atomic_store(&state, LM_CLOSED);
+}
+
 enum logmap_result logmap_append(int fd, const char *buf, size_t len)
 {
 	size_t off, end;
-	int ext = EXT_OK;
+	int ext = EXT_OK, expected = LM_MAPPED;
 
-	if (atomic_load_explicit(&state, memory_order_acquire) != LM_MAPPED)
+	switch (atomic_load_explicit(&state, memory_order_acquire)) {
+	case LM_MAPPED:
+		break;
+	case LM_CLOSING:
+		return after_close();
+	default:
 		return LM_NOT_MAPPED;
+	}
 	if (extending)
 		return drop();
 	atomic_fetch_add(&inflight, 1);
 	if (atomic_load(&state) != LM_MAPPED) {
 		atomic_fetch_sub(&inflight, 1);
-		return LM_NOT_MAPPED;
+		return after_close();
 	}
 	off = atomic_fetch_add_explicit(&pos, len, memory_order_relaxed);
 	end = off + len;
 	if (end > atomic_load_explicit(&extent, memory_order_acquire))
 		ext = extend(fd, end);
-	if (ext == EXT_OK)
+	if (ext == EXT_OK) {
 		memcpy(window + (off - base), buf, len);
-	atomic_fetch_sub_explicit(&inflight, 1, memory_order_release);
-	if (ext == EXT_FULL) {
-		/* The window is used up: the file goes on with write(2), after
-		 * whatever the mapping holds. */
-		atomic_store(&state, LM_CLOSED);
-		return LM_NOT_MAPPED;
+		/* Keep a step ahead, so writers rarely wait for an extension;
+		 * still in flight, so a closing thread waits for it. */
+		if (atomic_load(&claimed) - end < LOGMAP_GROW / 2)
+			extend(fd, end + LOGMAP_GROW);
 	}
+	if (ext == EXT_FULL &&
+	    atomic_compare_exchange_strong(&state, &expected, LM_CLOSING)) {
+		/* The window is used up: the file goes on with write(2),
+		 * after whatever the mapping holds. */
+		close_mapping(fd, false);
+	}
+	atomic_fetch_sub_explicit(&inflight, 1, memory_order_release);
+	if (ext == EXT_FULL)
+		return after_close();
 	if (ext == EXT_FAILED)
 		return drop();
-	/* Keep a step ahead, so writers rarely wait for an extension. */
-	if (atomic_load(&claimed) - end < LOGMAP_GROW / 2)
-		extend(fd, end + LOGMAP_GROW);
 	return LM_WRITTEN;
 }
 
 void logmap_finish(int fd)
 {
 	int expected = LM_MAPPED;
-	struct timespec t0, t;
-	size_t end;
 
-	if (!atomic_compare_exchange_strong(&state, &expected, LM_CLOSED))
-		return;
-	/* Writers that reserved before the switch finish their copy. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (atomic_load(&inflight)) {
-		sched_yield();
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (t.tv_sec - t0.tv_sec > 1)
-			return;	/* leave the padding rather than cut a record */
-	}
-	/* Reservations past the file's end were never written. */
-	end = atomic_load(&pos);
-	if (end > atomic_load(&extent))
-		end = atomic_load(&extent);
-	if (ftruncate(fd, (off_t)end) != 0)
-		return;
+	if (atomic_compare_exchange_strong(&state, &expected, LM_CLOSING))
+		close_mapping(fd, true);
 }
 
 void logmap_drop(void)
