@@ -883,27 +883,44 @@ static void load_root(struct loader *ld, config_setting_t *root)
 	}
 }
 
+static void mark(struct policy *p, const struct directive *d,
+		 unsigned char *sets)
+{
+	p->named[d->opt] = 1;
+	if (d->has & (DIR_SET | DIR_FORCE))
+		sets[d->opt] = 1;
+}
+
 static void mark_named(struct policy *p)
 {
+	unsigned char *sets = calloc(optcat_count, 1);
+
 	p->named = calloc(optcat_count, 1);
 	p->named_list = calloc(optcat_count, sizeof(*p->named_list));
-	if (!p->named || !p->named_list)
+	p->set_list = calloc(optcat_count, sizeof(*p->set_list));
+	if (!sets || !p->named || !p->named_list || !p->set_list) {
+		free(sets);
 		return;
+	}
 	for (size_t i = 0; i < p->site.n; i++)
-		p->named[p->site.d[i].opt] = 1;
+		mark(p, &p->site.d[i], sets);
 	for (size_t i = 0; i < p->nrules; i++) {
 		struct optset *os = &p->rules[i].opts;
 
 		p->match_keys |= p->rules[i].m.has;
 		for (size_t j = 0; j < os->n; j++) {
-			p->named[os->d[j].opt] = 1;
+			mark(p, &os->d[j], sets);
 			os->d[j].rule = p->rules[i].name;
 		}
 	}
 	/* Catalogue order: the order options are applied in. */
-	for (size_t i = 0; i < optcat_count; i++)
+	for (size_t i = 0; i < optcat_count; i++) {
 		if (p->named[i])
 			p->named_list[p->nnamed++] = (int)i;
+		if (sets[i])
+			p->set_list[p->nset++] = (int)i;
+	}
+	free(sets);
 }
 
 /*

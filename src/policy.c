@@ -44,8 +44,11 @@ void policy_free(struct policy *p)
 	free(p->site.d);
 	free(p->named);
 	free(p->named_list);
+	free(p->set_list);
 	p->named_list = NULL;
+	p->set_list = NULL;
 	p->nnamed = 0;
+	p->nset = 0;
 	p->rules = NULL;
 	p->nrules = 0;
 	p->site.d = NULL;
@@ -213,11 +216,13 @@ size_t policy_on_event(const struct policy *p, struct sockinfo *si,
 		if (policy_match(&p->rules[i], si) == MATCH_YES)
 			now |= 1ULL << i;
 	if (ev == EV_CREATED || ev == EV_ACCEPTED) {
-		/* A new socket: whatever is in effect now is set now. */
-		for (size_t i = 0; i < p->nnamed; i++) {
+		/* A new socket: whatever is in effect now is set now. Only
+		 * options some directive sets can be set: a policy of clamps
+		 * and denies costs nothing here. */
+		for (size_t i = 0; i < p->nset; i++) {
 			const struct directive *d;
 
-			d = policy_lookup(p, si, p->named_list[i]);
+			d = policy_lookup(p, si, p->set_list[i]);
 			if (d)
 				n = add_apply(d, fn, ctx, n);
 		}

@@ -113,6 +113,8 @@ struct policy {
 	unsigned char *named;
 	int *named_list;		/* the same, as a list of indexes */
 	size_t nnamed;
+	int *set_list;			/* named with set or force somewhere */
+	size_t nset;
 	char source[LOG_PATH_MAX];		/* the file it came from */
 };
 
