@@ -441,6 +441,12 @@ static void sb_opt(struct sb *b, const struct log_rec *r, bool json)
 	sb_sym(b, idx >= 0 ? optcat_table[idx].name : NULL, r->optname, json);
 }
 
+/* Did the policy change the program's value (so both are shown)? */
+static bool app_changed(const struct log_rec *r)
+{
+	return r->app_val && r->action != ACT_NONE && r->action != ACT_SET;
+}
+
 /* ---- text: sockshim[pid prog] call(args) = ret ---- */
 
 static void text_args(struct sb *b, const struct log_rec *r)
@@ -462,19 +468,21 @@ static void text_args(struct sb *b, const struct log_rec *r)
 		sb_long(b, r->fd);
 		sb_puts(b, ", ");
 		sb_opt(b, r, false);
-		if (r->app_val && r->action != ACT_NONE &&
-		    r->action != ACT_SET) {
-			sb_puts(b, ", ");
+		sb_puts(b, ", ");
+		/* What was asked -> what took effect; in audit mode, what
+		 * took effect -> what the policy would have made of it. */
+		if (app_changed(r)) {
 			sb_value(b, r->app_val, false);
-			sb_puts(b, " ->");
-		} else {
-			sb_putc(b, ',');
+			sb_puts(b, " -> ");
 		}
-		sb_putc(b, ' ');
 		if (r->val)
 			sb_value(b, r->val, false);
 		else
 			sb_puts(b, "?");
+		if (!app_changed(r) && r->would_val) {
+			sb_puts(b, " -> ");
+			sb_value(b, r->would_val, false);
+		}
 		if (act) {
 			sb_putc(b, ' ');
 			sb_puts(b, act);
@@ -713,10 +721,13 @@ static void json_args(struct sb *b, const struct log_rec *r)
 			json_key(b, "val");
 			sb_value(b, r->val, true);
 		}
-		if (r->app_val && r->action != ACT_NONE &&
-		    r->action != ACT_SET) {
+		if (app_changed(r)) {
 			json_key(b, "app_val");
 			sb_value(b, r->app_val, true);
+		}
+		if (r->would_val) {
+			json_key(b, "would_val");
+			sb_value(b, r->would_val, true);
 		}
 		break;
 	case LC_BIND:

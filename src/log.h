@@ -41,6 +41,7 @@ struct log_rec {
 	int level, optname;
 	const struct optval *val;	/* what took effect / was read */
 	const struct optval *app_val;	/* what the program asked for */
+	const struct optval *would_val;	/* audit: what enforce would set */
 	/* bind, connect: addr; accept: peer */
 	const struct sockaddr *addr;
 	socklen_t addrlen;

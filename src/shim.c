@@ -445,7 +445,12 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 	*eff = v.val;
 	r->val = eff;
 	if (!v.enforce) {
+		/* Audit: the program's value takes effect; say what enforce
+		 * would have made of it. */
 		r->val = app;
+		r->app_val = NULL;
+		if (v.action != ACT_DENIED)
+			r->would_val = eff;
 		return real.setsockopt(fd, level, optname, optval, optlen);
 	}
 	if (v.action == ACT_DENIED) {

@@ -51,6 +51,18 @@ grep -q "^$syntax:2: syntax error" "$T/err" || fail "check: syntax error without
 grep -q "missing.conf: cannot read" "$T/err" || fail "check: missing file message"
 ok "check: valid file printed, errors with file:line:key, exit 1"
 
+# The example site policy shipped in conf/examples loads, and says what
+# the README says it does.
+EXAMPLE=$FIXTURES/../../conf/examples/site.conf
+"$S" check -q "$EXAMPLE" || fail "conf/examples/site.conf does not load"
+"$S" check --explain "program=app role=client remote_port=6379" "$EXAMPLE" >"$T/out"
+grep -A1 'SO_KEEPALIVE = { force = true; }' "$T/out" |
+	grep -q 'from rule "redis clients keep alive"' || fail "example: redis clients"
+"$S" check --explain "program=ingestd role=accepted local_port=9000" "$EXAMPLE" >"$T/out"
+grep -q 'SO_RCVBUF = { set = 4194304; min = 1048576; }' "$T/out" ||
+	fail "example: ingest buffer floors"
+ok "the example site policy loads and explains"
+
 site=$(conf site <<'EOF'
 options = { TCP_NODELAY = { force = true; }; };
 rules = (

@@ -57,10 +57,12 @@ run() { # run LOGPATH loss ARGS...
 # 1. SIGKILL: the records are in the kernel's page cache already.
 mkdir "$T/kill"
 coproc KILLED { run "$T/kill/log.%p" "$L" kill 20000; }
-read -r -t 30 line <&"${KILLED[0]}" || fail "kill: the program did not get ready"
-[ "$line" = ready ] || fail "kill: unexpected '$line'"
-kill -9 "$KILLED_PID"
-wait "$KILLED_PID" 2>/dev/null
+# bash unsets KILLED_PID once the coprocess is gone: keep it.
+kpid=$KILLED_PID
+read -r -t 30 word prog <&"${KILLED[0]}" || fail "kill: the program did not get ready"
+[ "$word" = ready ] || fail "kill: unexpected '$word'"
+kill -9 "$prog"
+wait "$kpid" 2>/dev/null
 set -- "$T"/kill/log.*
 [ $# = 1 ] || fail "kill: $# log files"
 read -r n pids tids blank < <(count "$1")

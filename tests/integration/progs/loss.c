@@ -4,7 +4,7 @@
  * log-loss tests. Each "unit" is socket + setsockopt + close: 3 records
  * from the program (plus whatever the policy adds).
  *
- *   loss kill N            N units, print "ready", wait to be killed
+ *   loss kill N            N units, print "ready PID", wait to be killed
  *   loss _exit N           N units, then _exit(0)
  *   loss exec N M          N units, exec itself to do M more, exit
  *   loss plain N           N units, exit normally
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 
 	if (strcmp(mode, "kill") == 0) {
 		units(n);
-		printf("ready\n");
+		printf("ready %d\n", (int)getpid());
 		fflush(stdout);
 		pause();
 	} else if (strcmp(mode, "_exit") == 0) {
