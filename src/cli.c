@@ -373,14 +373,14 @@ static void print_directive(const struct directive *d, const char *indent)
 }
 
 static void print_words(const char *key, unsigned int bits,
-			const char *const *names, const int *values, int n)
+			const struct word_list *w)
 {
 	const char *sep = "";
 
 	printf(" %s = (", key);
-	for (int i = 0; i < n; i++)
-		if (bits & (1U << values[i])) {
-			printf("%s\"%s\"", sep, names[i]);
+	for (int i = 0; i < w->n; i++)
+		if (bits & (1U << w->values[i])) {
+			printf("%s\"%s\"", sep, w->names[i]);
 			sep = ", ";
 		}
 	printf(");");
@@ -419,15 +419,6 @@ static void print_cidrs(const char *key, const struct cidr *c, size_t n)
 
 static void print_match(const struct match *m)
 {
-	static const char *const fam[] = { "inet", "inet6", "unix" };
-	static const int famv[] = { AF_INET, AF_INET6, AF_UNIX };
-	static const char *const typ[] = { "stream", "dgram", "seqpacket",
-					   "raw" };
-	static const int typv[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET,
-				    SOCK_RAW };
-	static const char *const rol[] = { "listener", "accepted", "client" };
-	static const int rolv[] = { ROLE_LISTENER, ROLE_ACCEPTED, ROLE_CLIENT };
-
 	printf("    match = {");
 	if (m->has & M_PROGRAM) {
 		printf(" program = (");
@@ -436,11 +427,11 @@ static void print_match(const struct match *m)
 		printf(");");
 	}
 	if (m->has & M_FAMILY)
-		print_words("family", m->families, fam, famv, 3);
+		print_words("family", m->families, &policy_families);
 	if (m->has & M_TYPE)
-		print_words("type", m->types, typ, typv, 4);
+		print_words("type", m->types, &policy_types);
 	if (m->has & M_ROLE)
-		print_words("role", m->roles, rol, rolv, 3);
+		print_words("role", m->roles, &policy_roles);
 	if (m->has & M_LOCAL_PORT)
 		print_ports("local_port", m->lports, m->nlports);
 	if (m->has & M_REMOTE_PORT)
@@ -509,26 +500,17 @@ static bool parse_port(const char *v, uint16_t *port)
 	return true;
 }
 
-static int word_value(const char *v, const char *const *names,
-		      const int *values, int n)
+static int word_value(const char *v, const struct word_list *w)
 {
-	for (int i = 0; i < n; i++)
-		if (strcmp(v, names[i]) == 0)
-			return values[i];
+	for (int i = 0; i < w->n; i++)
+		if (strcmp(v, w->names[i]) == 0)
+			return w->values[i];
 	return -1;
 }
 
 /* One "key=value" fact; false (with a message) when it makes no sense. */
 static bool parse_fact(char *kv, struct sockinfo *si, const char **prog)
 {
-	static const char *const fam[] = { "inet", "inet6", "unix" };
-	static const int famv[] = { AF_INET, AF_INET6, AF_UNIX };
-	static const char *const typ[] = { "stream", "dgram", "seqpacket",
-					   "raw" };
-	static const int typv[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET,
-				    SOCK_RAW };
-	static const char *const rol[] = { "listener", "accepted", "client" };
-	static const int rolv[] = { ROLE_LISTENER, ROLE_ACCEPTED, ROLE_CLIENT };
 	char *v = strchr(kv, '=');
 	int w;
 
@@ -538,15 +520,15 @@ static bool parse_fact(char *kv, struct sockinfo *si, const char **prog)
 	if (strcmp(kv, "program") == 0) {
 		*prog = v;
 	} else if (strcmp(kv, "family") == 0) {
-		if ((w = word_value(v, fam, famv, 3)) < 0)
+		if ((w = word_value(v, &policy_families)) < 0)
 			goto bad;
 		si->family = (uint16_t)w;
 	} else if (strcmp(kv, "type") == 0) {
-		if ((w = word_value(v, typ, typv, 4)) < 0)
+		if ((w = word_value(v, &policy_types)) < 0)
 			goto bad;
 		si->type = (uint16_t)w;
 	} else if (strcmp(kv, "role") == 0) {
-		if ((w = word_value(v, rol, rolv, 3)) < 0)
+		if ((w = word_value(v, &policy_roles)) < 0)
 			goto bad;
 		si->role = (uint8_t)w;
 	} else if (strcmp(kv, "local_port") == 0) {

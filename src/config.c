@@ -472,48 +472,35 @@ static size_t for_each_elem(struct loader *ld, config_setting_t *s,
 }
 
 static bool word_bit(struct loader *ld, config_setting_t *s, const char *key,
-		     const char *const *names, const int *values, int n,
-		     unsigned int *bits)
+		     const struct word_list *w, unsigned int *bits)
 {
-	int i = get_enum(ld, s, key, names, n);
+	int i = get_enum(ld, s, key, w->names, w->n);
 
 	if (i < 0)
 		return false;
-	*bits |= 1U << values[i];
+	*bits |= 1U << w->values[i];
 	return true;
 }
 
 static bool family_elem(struct loader *ld, config_setting_t *s,
 			const char *key, void *out, size_t i)
 {
-	static const char *const names[] = { "inet", "inet6", "unix" };
-	static const int values[] = { AF_INET, AF_INET6, AF_UNIX };
-
 	(void)i;
-	return word_bit(ld, s, key, names, values, 3, out);
+	return word_bit(ld, s, key, &policy_families, out);
 }
 
 static bool type_elem(struct loader *ld, config_setting_t *s,
 		      const char *key, void *out, size_t i)
 {
-	static const char *const names[] = { "stream", "dgram", "seqpacket",
-					     "raw" };
-	static const int values[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET,
-				      SOCK_RAW };
-
 	(void)i;
-	return word_bit(ld, s, key, names, values, 4, out);
+	return word_bit(ld, s, key, &policy_types, out);
 }
 
 static bool role_elem(struct loader *ld, config_setting_t *s,
 		      const char *key, void *out, size_t i)
 {
-	static const char *const names[] = { "listener", "accepted", "client" };
-	static const int values[] = { ROLE_LISTENER, ROLE_ACCEPTED,
-				      ROLE_CLIENT };
-
 	(void)i;
-	return word_bit(ld, s, key, names, values, 3, out);
+	return word_bit(ld, s, key, &policy_roles, out);
 }
 
 static bool program_elem(struct loader *ld, config_setting_t *s,

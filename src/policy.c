@@ -6,8 +6,22 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "policy.h"
+
+static const char *const family_names[] = { "inet", "inet6", "unix" };
+static const int family_values[] = { AF_INET, AF_INET6, AF_UNIX };
+static const char *const type_names[] = { "stream", "dgram", "seqpacket",
+					  "raw" };
+static const int type_values[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET,
+				   SOCK_RAW };
+static const char *const role_names[] = { "listener", "accepted", "client" };
+static const int role_values[] = { ROLE_LISTENER, ROLE_ACCEPTED, ROLE_CLIENT };
+
+const struct word_list policy_families = { family_names, family_values, 3 };
+const struct word_list policy_types = { type_names, type_values, 4 };
+const struct word_list policy_roles = { role_names, role_values, 3 };
 
 void policy_defaults(struct policy *p)
 {
