@@ -135,6 +135,18 @@ static size_t range(unsigned int lo, unsigned int hi, bool forget)
 	return n;
 }
 
+bool fdtab_take(int fd, struct sockinfo *out)
+{
+	struct slot *s = slot_for(fd, false);
+	bool known;
+
+	if (!s || !atomic_load_explicit(&s->known, memory_order_relaxed))
+		return false;
+	known = fdtab_get(fd, out);
+	slot_write(s, NULL);
+	return known;
+}
+
 size_t fdtab_clear_range(unsigned int lo, unsigned int hi)
 {
 	return range(lo, hi, true);

@@ -42,6 +42,8 @@ struct sockinfo {
 bool fdtab_get(int fd, struct sockinfo *out);
 void fdtab_set(int fd, const struct sockinfo *in);
 void fdtab_clear(int fd);
+/* fdtab_get and fdtab_clear in one: what was known, now forgotten. */
+bool fdtab_take(int fd, struct sockinfo *out);
 /* Forget [lo, hi]; returns how many known sockets were in it. */
 size_t fdtab_clear_range(unsigned int lo, unsigned int hi);
 /* How many known sockets are in [lo, hi]. */

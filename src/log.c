@@ -876,8 +876,16 @@ enum { FILE_CLOSED, FILE_OPENING, FILE_OPEN, FILE_FAILED };
 #define LOG_FD_FLOOR 1000
 
 static enum sink sink;
+bool log_on;
+bool log_only_policy;
+
+/* log_on mirrors the sink for the inline test every hook makes. */
+static void set_sink(enum sink to)
+{
+	sink = to;
+	log_on = to != SINK_NONE;
+}
 static enum log_format format;
-static bool policy_only;
 static atomic_int log_fd = -1;
 static atomic_int file_state = FILE_CLOSED;
 static bool is_file;		/* a path, opened on the first record */
@@ -1031,7 +1039,7 @@ static void syslog_open(const struct policy *p, const char *socket_path)
 	if (strlen(socket_path) >= sizeof(syslog_path)) {
 		log_warn("sockshim: syslog socket path too long: %s",
 			 socket_path);
-		sink = SINK_NONE;
+		set_sink(SINK_NONE);
 		return;
 	}
 	strcpy(syslog_path, socket_path);
@@ -1044,14 +1052,14 @@ static void syslog_open(const struct policy *p, const char *socket_path)
 	fd = syslog_socket();
 	if (fd < 0) {
 		log_warn("sockshim: no socket for syslog: %s", strerror(errno));
-		sink = SINK_NONE;
+		set_sink(SINK_NONE);
 		return;
 	}
 	if (!syslog_connect(fd))
 		log_warn("sockshim: cannot reach syslog at %s: %s (will retry)",
 			 syslog_path, strerror(errno));
 	atomic_store(&log_fd, fd);
-	sink = SINK_SYSLOG;
+	set_sink(SINK_SYSLOG);
 }
 
 /*
@@ -1106,36 +1114,28 @@ void log_open(const struct policy *p, const char *progname)
 	snprintf(prog, sizeof(prog), "%s", progname && *progname ? progname : "?");
 	cached_pid = getpid();
 	format = p->log.format;
-	policy_only = p->log.calls == LOGC_POLICY;
+	log_only_policy = p->log.calls == LOGC_POLICY;
 	snprintf(path_tmpl, sizeof(path_tmpl), "%s", path);
 	if (strcmp(path, "none") == 0) {
-		sink = SINK_NONE;
+		set_sink(SINK_NONE);
 	} else if (strcmp(path, "stderr") == 0) {
 		int fd = dup_high(STDERR_FILENO);
 
 		is_pipe = fd >= 0 && pipe_like(fd);
 		atomic_store(&log_fd, fd);
 		atomic_store(&file_state, fd >= 0 ? FILE_OPEN : FILE_FAILED);
-		sink = fd >= 0 ? SINK_FD : SINK_NONE;
+		set_sink(fd >= 0 ? SINK_FD : SINK_NONE);
 	} else if (strcmp(path, "syslog") == 0 ||
 		   strncmp(path, "syslog:", 7) == 0) {
 		syslog_open(p, path[6] == ':' ? path + 7 : "/dev/log");
 	} else {
 		is_file = true;
 		per_process = strstr(path, "%p") != NULL;
-		sink = SINK_FD;
+		set_sink(SINK_FD);
 	}
 }
 
-bool log_enabled(void)
-{
-	return sink != SINK_NONE;
-}
 
-bool log_policy_only(void)
-{
-	return policy_only;
-}
 
 static pid_t current_tid(void)
 {
@@ -1255,7 +1255,7 @@ void log_move_fd(void)
 		 * an unconnected one): stop logging instead.
 		 */
 		atomic_store(&log_fd, -1);
-		sink = SINK_NONE;
+		set_sink(SINK_NONE);
 		real.close(old);
 		log_warn("sockshim: no file descriptor left for the log; "
 			 "logging stops");

@@ -69,8 +69,17 @@ bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,
 
 /* Sink. log_open is called once with the loaded policy. */
 void log_open(const struct policy *p, const char *prog);
-bool log_enabled(void);
-bool log_policy_only(void);
+extern bool log_on, log_only_policy;
+
+static inline bool log_enabled(void)
+{
+	return log_on;
+}
+
+static inline bool log_policy_only(void)
+{
+	return log_only_policy;
+}
 void log_emit(const struct log_rec *r);
 /* Write a line to stderr, bypassing the sink (warnings). */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,6 +8,7 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -34,6 +35,7 @@ enum { L_SOCKET, L_IP, L_IPV6, L_TCP, L_COUNT };
 
 static short direct[L_COUNT][DIRECT_MAX];
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+static atomic_bool index_ready;
 
 static int level_slot(int level)
 {
@@ -63,6 +65,7 @@ static void build_index(void)
 		if (l >= 0 && e->optname >= 0 && e->optname < DIRECT_MAX)
 			direct[l][e->optname] = (short)i;
 	}
+	atomic_store_explicit(&index_ready, true, memory_order_release);
 }
 
 int optcat_find(int level, int optname)
@@ -71,7 +74,8 @@ int optcat_find(int level, int optname)
 
 	if (l < 0)
 		return -1;
-	pthread_once(&index_once, build_index);
+	if (!atomic_load_explicit(&index_ready, memory_order_acquire))
+		pthread_once(&index_once, build_index);
 	if (optname >= 0 && optname < DIRECT_MAX)
 		return direct[l][optname];
 	for (size_t i = 0; i < optcat_count; i++)

@@ -28,6 +28,7 @@
 
 static struct policy policy;
 static atomic_bool active;
+static atomic_bool ready;	/* initialisation finished, either way */
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 /*
@@ -111,6 +112,7 @@ static void shim_init_once(void)
 		pthread_atfork(NULL, NULL, atfork_child);
 		atomic_store(&active, true);
 	}
+	atomic_store_explicit(&ready, true, memory_order_release);
 	depth--;
 	errno = saved;
 }
@@ -152,8 +154,10 @@ bool shim_active(void)
 /* Enter shim code, or say the caller must just make the real call. */
 static bool enter(void)
 {
-	shim_init();
-	if (depth || !shim_active())
+	/* Every call comes here: one load once initialised. */
+	if (!atomic_load_explicit(&ready, memory_order_acquire))
+		shim_init();
+	if (depth || !atomic_load_explicit(&active, memory_order_relaxed))
 		return false;
 	depth++;
 	return true;
@@ -327,20 +331,17 @@ static void apply_event(int fd, struct sockinfo *si, enum pol_event ev)
 
 /* ------------------------------------------------------------ creation */
 
-static void created(int fd, int family, int type, int protocol,
-		    struct sockinfo *si)
+/* The facts of a new socket (the caller stores them). */
+static void created(int family, int type, int protocol, struct sockinfo *si)
 {
 	memset(si, 0, sizeof(*si));
 	si->family = (uint16_t)family;
 	si->type = (uint16_t)(type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK));
 	si->protocol = (uint16_t)default_protocol(family, si->type, protocol);
-	fdtab_set(fd, si);
 }
 
 int shim_socket(int domain, int type, int protocol)
 {
-	struct log_rec r = { .call = LC_SOCKET, .family = domain,
-			     .type = type, .protocol = protocol };
 	struct sockinfo si;
 	int fd, err;
 
@@ -348,14 +349,18 @@ int shim_socket(int domain, int type, int protocol)
 		return real.socket(domain, type, protocol);
 	fd = real.socket(domain, type, protocol);
 	err = errno;
-	r.fd = fd;
-	r.ret = fd;
-	r.err = fd < 0 ? err : 0;
-	if (fd >= 0)
-		created(fd, domain, type, protocol, &si);
-	emit(&r);
-	if (fd >= 0)
-		apply_event(fd, &si, EV_CREATED);
+	if (logging(ACT_NONE)) {
+		struct log_rec r = { .call = LC_SOCKET, .family = domain,
+				     .type = type, .protocol = protocol,
+				     .fd = fd, .ret = fd,
+				     .err = fd < 0 ? err : 0 };
+
+		log_emit(&r);
+	}
+	if (fd >= 0) {
+		created(domain, type, protocol, &si);
+		apply_event(fd, &si, EV_CREATED);	/* stores si */
+	}
 	leave();
 	errno = err;
 	return fd;
@@ -376,8 +381,9 @@ int shim_socketpair(int domain, int type, int protocol, int sv[2])
 	if (ret == 0) {
 		struct sockinfo si;
 
-		created(sv[0], domain, type, protocol, &si);
-		created(sv[1], domain, type, protocol, &si);
+		created(domain, type, protocol, &si);
+		fdtab_set(sv[0], &si);
+		fdtab_set(sv[1], &si);
 		r.fd = sv[0];
 		r.arg = sv[1];
 	}
@@ -469,21 +475,46 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 	return real.setsockopt(fd, level, optname, buf, len);
 }
 
+/* A call the policy does not judge: to the kernel as it is, logged. */
+static int setsockopt_plain(int fd, int level, int optname, int idx,
+			    const void *optval, socklen_t optlen)
+{
+	int ret = real.setsockopt(fd, level, optname, optval, optlen);
+	int err = errno;
+
+	if (logging(ACT_NONE)) {
+		struct log_rec r = { .call = LC_SETSOCKOPT, .fd = fd,
+				     .level = level, .optname = optname,
+				     .ret = ret, .err = ret ? err : 0 };
+		struct optval app;
+
+		app_value(idx, optval, optlen, ret == 0, &app);
+		r.val = &app;
+		log_emit(&r);
+	}
+	errno = err;
+	return ret;
+}
+
 int shim_setsockopt(int fd, int level, int optname, const void *optval,
 		    socklen_t optlen)
 {
-	struct log_rec r = { .call = LC_SETSOCKOPT, .fd = fd, .level = level,
-			     .optname = optname };
 	struct optval app, eff;
+	struct log_rec r;
 	int idx, ret, err;
 
 	if (!enter())
 		return real.setsockopt(fd, level, optname, optval, optlen);
 	idx = optcat_find(level, optname);
-	ret = INT_MIN;
-	if (policy.mode != MODE_TRACE && policy_names(&policy, idx))
-		ret = setsockopt_judged(fd, level, optname, idx, optval, optlen,
-					&r, &app, &eff);
+	if (policy.mode == MODE_TRACE || !policy_names(&policy, idx)) {
+		ret = setsockopt_plain(fd, level, optname, idx, optval, optlen);
+		leave();
+		return ret;
+	}
+	r = (struct log_rec){ .call = LC_SETSOCKOPT, .fd = fd, .level = level,
+			      .optname = optname };
+	ret = setsockopt_judged(fd, level, optname, idx, optval, optlen, &r,
+				&app, &eff);
 	if (ret == INT_MIN)
 		ret = real.setsockopt(fd, level, optname, optval, optlen);
 	err = errno;
@@ -735,7 +766,6 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 
 int shim_close(int fd)
 {
-	struct log_rec r = { .call = LC_CLOSE, .fd = fd };
 	struct sockinfo si;
 	bool was_socket;
 	int ret, err;
@@ -748,15 +778,16 @@ int shim_close(int fd)
 		errno = EBADF;
 		return -1;
 	}
-	was_socket = fdtab_get(fd, &si);
 	/* Forget first: once closed, another thread may get the number. */
-	fdtab_clear(fd);
+	was_socket = fdtab_take(fd, &si);
 	ret = real.close(fd);
 	err = errno;
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	if (was_socket)
-		emit(&r);
+	if (was_socket && logging(ACT_NONE)) {
+		struct log_rec r = { .call = LC_CLOSE, .fd = fd, .ret = ret,
+				     .err = ret ? err : 0 };
+
+		log_emit(&r);
+	}
 	leave();
 	errno = err;
 	return ret;
