@@ -757,6 +757,30 @@ static const int facility_codes[FACILITIES] = {
 	LOG_LOCAL7, LOG_MAIL, LOG_NEWS, LOG_CRON, LOG_FTP,
 };
 
+/* "0640": octal as chmod takes it (libconfig has no octal numbers). */
+static void load_file_mode(struct loader *ld, config_setting_t *c,
+			   const char *key, struct policy *p)
+{
+	const char *v;
+	char *end;
+	unsigned long m;
+
+	if (config_setting_type(c) != CONFIG_TYPE_STRING) {
+		add_error(ld, c, key, "expected an octal mode as a string, "
+				      "e.g. \"0640\"");
+		return;
+	}
+	v = config_setting_get_string(c);
+	errno = 0;
+	m = strtoul(v, &end, 8);
+	if (errno || end == v || *end || *v == '-' || m > 0777) {
+		add_error(ld, c, key, "\"%s\" is not a mode from \"0000\" to "
+				      "\"0777\"", v);
+		return;
+	}
+	p->log.file_mode = (unsigned int)m;
+}
+
 /* A syslog tag: short, printable, no space or colon (they end it). */
 static void load_ident(struct loader *ld, config_setting_t *c,
 		       const char *key, struct policy *p)
@@ -820,14 +844,16 @@ static void load_log(struct loader *ld, config_setting_t *s)
 				p->log.calls = (enum log_calls)v;
 		} else if (strcmp(k, "ident") == 0) {
 			load_ident(ld, c, key, p);
+		} else if (strcmp(k, "file_mode") == 0) {
+			load_file_mode(ld, c, key, p);
 		} else if (strcmp(k, "facility") == 0) {
 			if ((v = get_enum(ld, c, key, facility_names,
 					  FACILITIES)) >= 0)
 				p->log.facility = facility_codes[v];
 		} else {
 			add_error(ld, c, key, "unknown key (expected path, "
-					      "format, calls, ident or "
-					      "facility)");
+					      "format, calls, file_mode, ident "
+					      "or facility)");
 		}
 	}
 }

@@ -894,6 +894,7 @@ static bool per_process;	/* the path names the pid: mapped, reopened
 static bool mapped;
 static bool is_pipe;		/* a pipe or socket: guard against SIGPIPE */
 static char path_tmpl[LOG_PATH_MAX];
+static mode_t file_mode = 0600;
 static char prog[PROG_MAX + 1];
 static pid_t cached_pid;
 static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
@@ -937,7 +938,7 @@ static int open_file(void)
 	/* O_NONBLOCK: a FIFO at the path must not block the program here. */
 	/* Read access too: a shared writable mapping needs it. */
 	fd = open(path, (per_process ? O_RDWR : O_WRONLY) | O_APPEND | O_CREAT |
-				O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+				O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, file_mode);
 	if (fd < 0) {
 		log_warn("sockshim: cannot open log %s: %s", path,
 			 strerror(errno));
@@ -1115,6 +1116,7 @@ void log_open(const struct policy *p, const char *progname)
 	cached_pid = getpid();
 	format = p->log.format;
 	log_only_policy = p->log.calls == LOGC_POLICY;
+	file_mode = p->log.file_mode;
 	snprintf(path_tmpl, sizeof(path_tmpl), "%s", path);
 	if (strcmp(path, "none") == 0) {
 		set_sink(SINK_NONE);

@@ -32,6 +32,7 @@ void policy_defaults(struct policy *p)
 	p->log.format = LOGF_TEXT;
 	p->log.calls = LOGC_ALL;
 	strcpy(p->log.ident, "sockshim");
+	p->log.file_mode = 0600;
 	p->log.facility = 1 << 3;	/* LOG_USER */
 }
 

@@ -112,6 +112,7 @@ struct policy {
 		enum log_format format;
 		enum log_calls calls;
 		char ident[32];			/* syslog tag */
+		unsigned int file_mode;		/* permissions of a new file */
 		int facility;			/* syslog facility, LOG_USER... */
 	} log;
 	struct optset site;

@@ -112,3 +112,23 @@ expect "threads + forks, one shared file: records, processes, blank" \
 run "$T/procs.log" "$L" procs 4 5000 || fail "procs run failed"
 read -r n pids tids blank < <(count "$T/procs.log")
 expect "4 processes, one file: records, processes" "$n $pids" "80000 4"
+
+# 7. A new log file's mode: 0600 unless log.file_mode says otherwise
+#    (the umask applies on top, as for any file a program creates).
+mkdir "$T/modes"
+run "$T/modes/default.%p" "$L" plain 1 || fail "mode run failed"
+modes=$(cat <<'EOF'
+log = { format = "json"; file_mode = "0640"; };
+EOF
+)
+printf '%s\n' "$modes" >"$T/modes.conf"
+(umask 022 && timeout 20 env SOCKSHIM_CONFIG="$T/modes.conf" \
+	SOCKSHIM_LOG="$T/modes/custom.%p" LD_PRELOAD="$SOCKSHIM_LIB" "$L" plain 1) ||
+	fail "file_mode run failed"
+expect "log file modes: default, file_mode 0640" \
+	"$(stat -c %a "$T"/modes/default.*) $(stat -c %a "$T"/modes/custom.*)" "600 640"
+printf 'log = { file_mode = "0999"; };\n' >"$T/badmode.conf"
+"$SOCKSHIM_BIN" check "$T/badmode.conf" 2>"$T/err" && fail "file_mode 0999 accepted"
+grep -q 'badmode.conf:1: log.file_mode: "0999" is not a mode' "$T/err" ||
+	fail "file_mode error message: $(cat "$T/err")"
+ok "file_mode 0999 rejected with file:line:key"
