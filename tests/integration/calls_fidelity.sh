@@ -9,25 +9,7 @@
 # the program saw, with its errno name.
 . "$TESTLIB"
 
-shim() {
-	local c=$1 l=$2
-	shift 2
-	timeout 30 env SOCKSHIM_CONFIG="$c" SOCKSHIM_LOG="$l" \
-		LD_PRELOAD="$SOCKSHIM_LIB" "$@"
-}
-
-# jcount LOG PYEXPR: records r for which the expression holds.
-jcount() {
-	"$PYTHON3" - "$1" "$2" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if eval(sys.argv[2]):
-        n += 1
-print(n)
-PY
-}
+shim() { under_timeout 30 "$@"; }
 
 C=$(conf fidelity <<'EOF'
 mode = "enforce";

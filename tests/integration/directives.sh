@@ -4,23 +4,10 @@
 . "$TESTLIB"
 
 # shim MODE CONF LOG cmd...: cmd under the shim (MODE "" = the file's).
-shim() {
-	local m=$1 c=$2 l=$3
-	shift 3
-	timeout 30 env ${m:+SOCKSHIM_MODE=$m} SOCKSHIM_CONFIG="$c" \
-		SOCKSHIM_LOG="$l" LD_PRELOAD="$SOCKSHIM_LIB" "$@"
-}
-
-jcount() {
-	"$PYTHON3" - "$1" "$2" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if eval(sys.argv[2]):
-        n += 1
-print(n)
-PY
+shim() { # shim MODE CONF LOG cmd... (MODE "" for the file's own)
+	local m=$1
+	shift
+	SOCKSHIM_MODE=$m under_timeout 30 "$@"
 }
 
 # run NAME MODE CONF opts-args...: $T/NAME.out, $T/NAME.log

@@ -72,6 +72,22 @@ under_timeout() {
 		LD_PRELOAD="$SOCKSHIM_PRELOAD" "$@"
 }
 
+# jcount LOG PYEXPR: how many JSON records r of LOG the expression holds
+# for (blank lines, a killed process's reserve, are not records).
+jcount() {
+	"$PYTHON3" - "$1" "$2" <<'PY'
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    if not line.strip():
+        continue
+    r = json.loads(line)
+    if eval(sys.argv[2]):
+        n += 1
+print(n)
+PY
+}
+
 # Start a background job and remember it for cleanup.
 bg() {
 	"$@" &

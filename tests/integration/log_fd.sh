@@ -18,18 +18,6 @@ options = { TCP_NODELAY = { force = true; }; };
 EOF
 )
 
-jcount() {
-	"$PYTHON3" - "$1" "$2" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if eval(sys.argv[2]):
-        n += 1
-print(n)
-PY
-}
-
 for lim in 4096 1024; do
 	log=$T/closeall-$lim.log
 	( ulimit -n $lim && timeout 30 "$PROGS/closeall" "$log" ) \

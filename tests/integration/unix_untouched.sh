@@ -5,24 +5,7 @@
 DEFAULT=$(dirname "$TESTLIB")/../../conf/sockshim.conf
 [ -r "$DEFAULT" ] || fail "no default policy at $DEFAULT"
 
-shim() {
-	local c=$1 l=$2
-	shift 2
-	timeout 30 env SOCKSHIM_CONFIG="$c" SOCKSHIM_LOG="$l" \
-		LD_PRELOAD="$SOCKSHIM_LIB" "$@"
-}
-
-jcount() {
-	"$PYTHON3" - "$1" "$2" <<'PY'
-import json, sys
-n = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if eval(sys.argv[2]):
-        n += 1
-print(n)
-PY
-}
+shim() { under_timeout 30 "$@"; }
 
 # The shipped file, logging JSON instead of text; nothing else changed.
 sed 's/^\([[:space:]]*format[[:space:]]*=[[:space:]]*\)"text"/\1"json"/' \

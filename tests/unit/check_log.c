@@ -14,6 +14,7 @@
 #include <sys/un.h>
 
 #include "log.h"
+#include "optvals.h"
 
 /* 2024-03-01T12:34:56Z, and a nanosecond part that must be truncated. */
 static const struct log_ctx ctx = {
@@ -48,30 +49,6 @@ static bool contains(const char *s, const char *part)
 	ck_assert_msg(contains((s), (part)), "'%s' not in '%s'", (part), (s))
 #define ck_assert_lacks(s, part) \
 	ck_assert_msg(!contains((s), (part)), "'%s' in '%s'", (part), (s))
-
-static struct optval linger(int on, int secs)
-{
-	struct optval v = { .type = OT_LINGER, .len = sizeof(struct linger) };
-
-	v.l.l_onoff = on;
-	v.l.l_linger = secs;
-	return v;
-}
-
-static struct optval tv(long sec, long usec)
-{
-	struct optval v = { .type = OT_TIMEVAL, .len = sizeof(struct timeval) };
-
-	v.tv.tv_sec = sec;
-	v.tv.tv_usec = usec;
-	return v;
-}
-
-static struct optval ival(int i)
-{
-	struct optval v = { .type = OT_INT, .len = sizeof(int), .i = i };
-	return v;
-}
 
 /* The DESIGN example: an abortive linger turned graceful. */
 static const struct optval graceful_val = { .type = OT_LINGER,

@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "config.h"
 #include "policy.h"
+#include "optvals.h"
 
 static struct policy pol;
 
@@ -44,38 +46,6 @@ static int opt(const char *name)
 
 	ck_assert_msg(i >= 0, "%s not in catalogue", name);
 	return i;
-}
-
-static struct optval ival(int i)
-{
-	struct optval v = { .type = OT_INT, .len = sizeof(int), .i = i };
-	return v;
-}
-
-static struct optval bval(int i)
-{
-	struct optval v = ival(i);
-
-	v.type = OT_BOOL;
-	return v;
-}
-
-static struct optval linger(int on, int secs)
-{
-	struct optval v = { .type = OT_LINGER, .len = sizeof(struct linger) };
-
-	v.l.l_onoff = on;
-	v.l.l_linger = secs;
-	return v;
-}
-
-static struct optval tv(long sec, long usec)
-{
-	struct optval v = { .type = OT_TIMEVAL, .len = sizeof(struct timeval) };
-
-	v.tv.tv_sec = sec;
-	v.tv.tv_usec = usec;
-	return v;
 }
 
 static struct verdict judge(const struct sockinfo *si, const char *name,

@@ -32,7 +32,7 @@ tests_unit_check_fdtab_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_fdtab_LDADD = $(UNIT_LIBS)
 
 # Every fixture, listed: check_config reads them, make distcheck ships them.
-EXTRA_DIST += \
+EXTRA_DIST += tests/unit/optvals.h \
 	tests/fixtures/bad/abortive-not-linger.conf \
 	tests/fixtures/bad/abortive-unknown.conf \
 	tests/fixtures/bad/bad-log-calls.conf \
