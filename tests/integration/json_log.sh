@@ -103,8 +103,8 @@ check(all(isinstance(r["type"], str) and r["type"].split("|")[0] == "SOCK_STREAM
 cli = one("socket of the client", lambda r: r["call"] == "socket" and r["fd"] == facts["cli_fd"])
 check(cli.get("proto") == "IPPROTO_TCP", "explicit protocol logged as IPPROTO_TCP: %r" % cli.get("proto"))
 zero = [r["proto"] for r in socks if r["fd"] != facts["cli_fd"]]
-if not all(isinstance(p, str) for p in zero):
-    print("note: protocol 0 (kernel default) logged as %r, not symbolic" % zero)
+check(zero and all(p == "IPPROTO_TCP" for p in zero),
+      "protocol 0 logged as the protocol it gets, IPPROTO_TCP: %r" % zero)
 
 # the policy's own calls
 pol = [r for r in recs if r["origin"] == "policy"]

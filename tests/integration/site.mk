@@ -6,6 +6,8 @@ tests_integration_progs_loss_CFLAGS = $(AM_CFLAGS) -pthread
 tests_integration_progs_loss_LDADD = -lpthread
 
 TESTS += tests/integration/rules.sh tests/integration/cli.sh \
-	tests/integration/log_loss.sh tests/integration/syslog.sh
+	tests/integration/log_loss.sh tests/integration/syslog.sh \
+	tests/integration/log_stderr.sh
 EXTRA_DIST += tests/integration/rules.sh tests/integration/cli.sh \
-	tests/integration/log_loss.sh tests/integration/syslog.sh
+	tests/integration/log_loss.sh tests/integration/syslog.sh \
+	tests/integration/log_stderr.sh

@@ -3,6 +3,8 @@
 #include "build-config.h"
 
 #include <check.h>
+#include <netinet/in.h>
+#include <syslog.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -517,6 +519,46 @@ START_TEST(test_bad_fixture)
 }
 END_TEST
 
+/* A name at two levels (MCAST_JOIN_GROUP) gives a directive for each. */
+START_TEST(test_name_at_two_levels)
+{
+	load_text("options = { MCAST_JOIN_GROUP = { deny = true; }; };\n");
+	ck_assert_uint_eq(pol.site.n, 2);
+	ck_assert_int_eq(optcat_table[pol.site.d[0].opt].level, IPPROTO_IP);
+	ck_assert_int_eq(optcat_table[pol.site.d[1].opt].level, IPPROTO_IPV6);
+	ck_assert(pol.site.d[1].has & DIR_DENY);
+}
+END_TEST
+
+/* In a file that does not parse, only on_error itself means abort. */
+START_TEST(test_on_error_word_boundary)
+{
+	ck_assert_int_ne(config_load_string("xon_error = \"abort\";\n"
+					    "options = {\n",
+					    "t.conf", &pol, &errs), 0);
+	ck_assert_int_eq(pol.on_error, ONERR_PASSTHROUGH);
+	ck_assert_int_ne(config_load_string("on_error = \"abort\";\n"
+					    "options = {\n",
+					    "t.conf", &pol, &errs), 0);
+	ck_assert_int_eq(pol.on_error, ONERR_ABORT);
+}
+END_TEST
+
+/* The log keys added for syslog and file permissions. */
+START_TEST(test_log_ident_facility_mode)
+{
+	load_text("log = { path = \"syslog\"; ident = \"web-1\";\n"
+		  "        facility = \"local3\"; file_mode = \"0640\"; };\n");
+	ck_assert_str_eq(pol.log.ident, "web-1");
+	ck_assert_int_eq(pol.log.facility, LOG_LOCAL3);
+	ck_assert_uint_eq(pol.log.file_mode, 0640);
+	load_text("mode = \"trace\";\n");
+	ck_assert_str_eq(pol.log.ident, "sockshim");
+	ck_assert_int_eq(pol.log.facility, LOG_USER);
+	ck_assert_uint_eq(pol.log.file_mode, 0600);
+}
+END_TEST
+
 START_TEST(test_bad_fixture_count)
 {
 	ck_assert_int_ge(n_bad, 25);
@@ -557,6 +599,9 @@ static Suite *config_suite(void)
 	tc = tcase_create("bad-fixtures");
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_bad_fixture_count);
+	tcase_add_test(tc, test_name_at_two_levels);
+	tcase_add_test(tc, test_on_error_word_boundary);
+	tcase_add_test(tc, test_log_ident_facility_mode);
 	tcase_add_loop_test(tc, test_bad_fixture, 0, n_bad);
 	suite_add_tcase(s, tc);
 	return s;

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -189,6 +190,59 @@ START_TEST(test_json_audit_action)
 	r.enforce = true;
 	ck_assert_contains(json(&r), "\"val\":65536,\"app_val\":4194304,"
 				     "\"action\":\"clamped\"");
+}
+END_TEST
+
+/* Audit: val is what took effect, would_val what enforce would make. */
+START_TEST(test_audit_would_val)
+{
+	struct optval app = bval(0), forced = bval(1);
+	struct log_rec r = { .call = LC_SETSOCKOPT, .fd = 3,
+			     .level = SOL_SOCKET, .optname = SO_KEEPALIVE,
+			     .val = &app, .would_val = &forced,
+			     .action = ACT_FORCED, .enforce = false };
+
+	ck_assert_contains(json(&r), "\"val\":0,\"would_val\":1,"
+				     "\"action\":\"would-force\"");
+	ck_assert_lacks(out, "app_val");
+	ck_assert_contains(text(&r), "SO_KEEPALIVE, 0 -> 1 would-force) = 0");
+}
+END_TEST
+
+/* Protocol 0 is logged as the protocol the family and type give it. */
+START_TEST(test_json_socket_default_proto)
+{
+	struct log_rec r = { .call = LC_SOCKET, .fd = 3, .ret = 3,
+			     .family = AF_INET6, .type = SOCK_STREAM };
+
+	ck_assert_contains(json(&r), "\"proto\":\"IPPROTO_TCP\"");
+	r.type = SOCK_DGRAM | SOCK_CLOEXEC;
+	ck_assert_contains(json(&r), "\"proto\":\"IPPROTO_UDP\"");
+	r.family = AF_UNIX;
+	ck_assert_contains(json(&r), "\"proto\":0");
+	/* Text keeps what the program passed, as strace would. */
+	r.family = AF_INET;
+	ck_assert_contains(text(&r), "socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, 0)");
+}
+END_TEST
+
+/* fcntl, closefrom and close_range records say what was asked. */
+START_TEST(test_fd_call_records)
+{
+	struct log_rec r = { .call = LC_FCNTL, .fd = 3, .ret = 12,
+			     .arg = F_DUPFD_CLOEXEC, .lo = 10 };
+
+	ck_assert_contains(text(&r), "fcntl(3, F_DUPFD_CLOEXEC, 10) = 12");
+	ck_assert_contains(json(&r), "\"cmd\":\"F_DUPFD_CLOEXEC\",\"arg\":10");
+	r = (struct log_rec){ .call = LC_CLOSEFROM, .fd = -1, .lo = 3,
+			      .hi = ~0U };
+	ck_assert_contains(text(&r), "closefrom(3) = 0");
+	ck_assert_contains(json(&r), "\"first\":3");
+	r = (struct log_rec){ .call = LC_CLOSE_RANGE, .fd = -1, .lo = 3,
+			      .hi = ~0U, .arg = 4 };
+	ck_assert_contains(text(&r), "close_range(3, 4294967295, 4) = 0");
+	ck_assert_contains(json(&r), "\"first\":3,\"last\":4294967295,"
+				     "\"flags\":4");
 }
 END_TEST
 
@@ -585,6 +639,9 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_json_accept);
 	tcase_add_test(tc, test_json_audit_action);
 	tcase_add_test(tc, test_json_timestamps);
+	tcase_add_test(tc, test_audit_would_val);
+	tcase_add_test(tc, test_json_socket_default_proto);
+	tcase_add_test(tc, test_fd_call_records);
 	tcase_add_test(tc, test_json_escapes);
 	tcase_add_test(tc, test_json_unknown_option);
 	suite_add_tcase(s, tc);

@@ -194,6 +194,24 @@ END_TEST
 
 /* No cap on how many options one event sets: every boolean option a TCP
  * socket takes, set at once. */
+/* SO_MARK is an unsigned 32-bit value: bounds above INT_MAX compare as
+ * such, not as negative ints. */
+START_TEST(test_clamp_unsigned)
+{
+	struct verdict v;
+
+	load("options = { SO_MARK = { min = 1; max = 4000000000L; }; };\n");
+	v = judge(&tcp4, "SO_MARK", ival((int)3000000000U));
+	ck_assert_int_eq(v.action, ACT_NONE);
+	v = judge(&tcp4, "SO_MARK", ival((int)4100000000U));
+	ck_assert_int_eq(v.action, ACT_CLAMPED);
+	ck_assert_uint_eq((unsigned int)v.val.i, 4000000000U);
+	v = judge(&tcp4, "SO_MARK", ival(0));
+	ck_assert_int_eq(v.action, ACT_CLAMPED);
+	ck_assert_int_eq(v.val.i, 1);
+}
+END_TEST
+
 START_TEST(test_event_many)
 {
 	char text[16384] = "options = {\n";
@@ -557,6 +575,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_event_tcp);
 	tcase_add_test(tc, test_event_not_tcp);
 	tcase_add_test(tc, test_event_many);
+	tcase_add_test(tc, test_clamp_unsigned);
 	tcase_add_test(tc, test_event_trace);
 	tcase_add_test(tc, test_event_audit);
 	suite_add_tcase(s, tc);

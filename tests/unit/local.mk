@@ -33,6 +33,10 @@ tests_unit_check_fdtab_LDADD = $(UNIT_LIBS)
 
 # Every fixture, listed: check_config reads them, make distcheck ships them.
 EXTRA_DIST += tests/unit/optvals.h \
+	tests/fixtures/bad/linger-group.conf \
+	tests/fixtures/bad/log-facility-unknown.conf \
+	tests/fixtures/bad/log-file-mode-number.conf \
+	tests/fixtures/bad/log-ident-space.conf \
 	tests/fixtures/bad/abortive-not-linger.conf \
 	tests/fixtures/bad/abortive-unknown.conf \
 	tests/fixtures/bad/bad-log-calls.conf \
