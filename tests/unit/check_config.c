@@ -552,6 +552,7 @@ START_TEST(test_log_ident_facility_mode)
 	ck_assert_str_eq(pol.log.ident, "web-1");
 	ck_assert_int_eq(pol.log.facility, LOG_LOCAL3);
 	ck_assert_uint_eq(pol.log.file_mode, 0640);
+	policy_free(&pol);
 	load_text("mode = \"trace\";\n");
 	ck_assert_str_eq(pol.log.ident, "sockshim");
 	ck_assert_int_eq(pol.log.facility, LOG_USER);
