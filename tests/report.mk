@@ -2,10 +2,14 @@
 # hand-written log, and a real program's log summarised end to end.
 # Included from Makefile.am; paths are relative to the top directory.
 
-# report.c belongs to the command, not the core library: built in.
+# The report belongs to the command, not the core library: built in.
+REPORT_SOURCES = src/report.c src/report.h src/report_int.h \
+	src/report_tables.c src/report_scan.c src/report_tally.c \
+	src/report_query.c src/report_out.c
+
 check_PROGRAMS += tests/unit/check_report
 TESTS += tests/unit/check_report tests/integration/report.sh
-tests_unit_check_report_SOURCES = tests/unit/check_report.c src/report.c
+tests_unit_check_report_SOURCES = tests/unit/check_report.c $(REPORT_SOURCES)
 tests_unit_check_report_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_report_LDADD = $(UNIT_LIBS)
 
