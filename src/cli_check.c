@@ -16,6 +16,7 @@
 #include "config.h"
 #include "optcat.h"
 #include "policy.h"
+#include "vocab.h"
 
 static void print_value(const struct optval *v)
 {
@@ -51,7 +52,6 @@ static void print_bound(const char *k, const struct directive *d, long long b)
 
 static void print_directive(const struct directive *d, const char *indent)
 {
-	static const char *const ab[] = { "allow", "graceful", "deny" };
 	const struct optcat_entry *e = &optcat_table[d->opt];
 
 	printf("%s%s = {", indent, e->name);
@@ -67,22 +67,24 @@ static void print_directive(const struct directive *d, const char *indent)
 	if (d->has & DIR_DENY)
 		printf(" deny = true;");
 	if (d->has & DIR_ABORTIVE)
-		printf(" abortive = \"%s\";", ab[d->abortive]);
+		printf(" abortive = \"%s\";",
+		       vocab_name(VOCAB_ABORTIVE, (int)d->abortive));
 	if (d->deny_errno)
-		printf(" errno = \"%s\";", strerrorname_np(d->deny_errno));
+		printf(" errno = \"%s\";",
+		       vocab_name(VOCAB_DENY_ERRNO, d->deny_errno));
 	printf(" };   # %s, fits %s sockets\n", e->level_name,
 	       optcat_scope_name(e->scope));
 }
 
-static void print_words(const char *key, unsigned int bits,
-			const struct word_list *w)
+static void print_words(const char *key, unsigned int bits, enum vocab_id id)
 {
+	const struct vocab *v = &vocab_table[id];
 	const char *sep = "";
 
 	printf(" %s = (", key);
-	for (int i = 0; i < w->n; i++)
-		if (bits & (1U << w->values[i])) {
-			printf("%s\"%s\"", sep, w->names[i]);
+	for (int i = 0; i < v->n; i++)
+		if (bits & (1U << v->words[i].value)) {
+			printf("%s\"%s\"", sep, v->words[i].text);
 			sep = ", ";
 		}
 	printf(");");
@@ -129,11 +131,11 @@ static void print_match(const struct match *m)
 		printf(");");
 	}
 	if (m->has & M_FAMILY)
-		print_words("family", m->families, &policy_families);
+		print_words("family", m->families, VOCAB_FAMILY);
 	if (m->has & M_TYPE)
-		print_words("type", m->types, &policy_types);
+		print_words("type", m->types, VOCAB_SOCK_TYPE);
 	if (m->has & M_ROLE)
-		print_words("role", m->roles, &policy_roles);
+		print_words("role", m->roles, VOCAB_ROLE);
 	if (m->has & M_LOCAL_PORT)
 		print_ports("local_port", m->lports, m->nlports);
 	if (m->has & M_REMOTE_PORT)
@@ -147,15 +149,13 @@ static void print_match(const struct match *m)
 
 static void print_policy(const struct policy *p)
 {
-	static const char *const fmt[] = { "text", "json" };
-	static const char *const calls[] = { "all", "policy" };
-
 	printf("# effective policy from %s\n", p->source);
 	printf("mode = \"%s\";\n", policy_mode_name(p->mode));
 	printf("on_error = \"%s\";\n",
-	       p->on_error == ONERR_ABORT ? "abort" : "passthrough");
+	       vocab_name(VOCAB_ON_ERROR, (int)p->on_error));
 	printf("log = { path = \"%s\"; format = \"%s\"; calls = \"%s\"; };\n",
-	       p->log.path, fmt[p->log.format], calls[p->log.calls]);
+	       p->log.path, vocab_name(VOCAB_LOG_FORMAT, (int)p->log.format),
+	       vocab_name(VOCAB_LOG_CALLS, (int)p->log.calls));
 	printf("options = {\n");
 	for (size_t i = 0; i < p->site.n; i++)
 		print_directive(&p->site.d[i], "  ");
@@ -202,14 +202,6 @@ static bool parse_port(const char *v, uint16_t *port)
 	return true;
 }
 
-static int word_value(const char *v, const struct word_list *w)
-{
-	for (int i = 0; i < w->n; i++)
-		if (strcmp(v, w->names[i]) == 0)
-			return w->values[i];
-	return -1;
-}
-
 /* One "key=value" fact; false (with a message) when it makes no sense. */
 static bool parse_fact(char *kv, struct sockinfo *si, const char **prog)
 {
@@ -222,15 +214,15 @@ static bool parse_fact(char *kv, struct sockinfo *si, const char **prog)
 	if (strcmp(kv, "program") == 0) {
 		*prog = v;
 	} else if (strcmp(kv, "family") == 0) {
-		if ((w = word_value(v, &policy_families)) < 0)
+		if (!vocab_value(VOCAB_FAMILY, v, &w))
 			goto bad;
 		si->family = (uint16_t)w;
 	} else if (strcmp(kv, "type") == 0) {
-		if ((w = word_value(v, &policy_types)) < 0)
+		if (!vocab_value(VOCAB_SOCK_TYPE, v, &w))
 			goto bad;
 		si->type = (uint16_t)w;
 	} else if (strcmp(kv, "role") == 0) {
-		if ((w = word_value(v, &policy_roles)) < 0)
+		if (!vocab_value(VOCAB_ROLE, v, &w))
 			goto bad;
 		si->role = (uint8_t)w;
 	} else if (strcmp(kv, "local_port") == 0) {

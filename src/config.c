@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -79,20 +78,6 @@ void config_error_format(const struct config_error *e, char *buf, size_t len)
 		snprintf(buf, len, "%s: %s", e->file, e->msg);
 }
 
-static const char *const format_names[] = { "text", "json" };
-
-#define FACILITIES 17
-static const char *const facility_names[FACILITIES] = {
-	"user", "daemon", "auth", "authpriv", "syslog", "local0", "local1",
-	"local2", "local3", "local4", "local5", "local6", "local7", "mail",
-	"news", "cron", "ftp",
-};
-static const int facility_codes[FACILITIES] = {
-	LOG_USER, LOG_DAEMON, LOG_AUTH, LOG_AUTHPRIV, LOG_SYSLOG, LOG_LOCAL0,
-	LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6,
-	LOG_LOCAL7, LOG_MAIL, LOG_NEWS, LOG_CRON, LOG_FTP,
-};
-
 /* "0640": octal as chmod takes it (libconfig has no octal numbers). */
 static void load_file_mode(struct loader *ld, config_setting_t *c,
 			   const char *key, struct policy *p)
@@ -141,7 +126,6 @@ static void load_ident(struct loader *ld, config_setting_t *c,
 		}
 	strcpy(p->log.ident, v);
 }
-static const char *const calls_names[] = { "all", "policy" };
 
 static void load_log(struct loader *ld, config_setting_t *s)
 {
@@ -173,19 +157,18 @@ static void load_log(struct loader *ld, config_setting_t *s)
 				strcpy(p->log.path, path);
 			}
 		} else if (strcmp(k, "format") == 0) {
-			if ((v = cfg_enum(ld, c, key, format_names, 2)) >= 0)
+			if (cfg_enum(ld, c, key, VOCAB_LOG_FORMAT, &v))
 				p->log.format = (enum log_format)v;
 		} else if (strcmp(k, "calls") == 0) {
-			if ((v = cfg_enum(ld, c, key, calls_names, 2)) >= 0)
+			if (cfg_enum(ld, c, key, VOCAB_LOG_CALLS, &v))
 				p->log.calls = (enum log_calls)v;
 		} else if (strcmp(k, "ident") == 0) {
 			load_ident(ld, c, key, p);
 		} else if (strcmp(k, "file_mode") == 0) {
 			load_file_mode(ld, c, key, p);
 		} else if (strcmp(k, "facility") == 0) {
-			if ((v = cfg_enum(ld, c, key, facility_names,
-					  FACILITIES)) >= 0)
-				p->log.facility = facility_codes[v];
+			if (cfg_enum(ld, c, key, VOCAB_FACILITY, &v))
+				p->log.facility = v;
 		} else {
 			cfg_error(ld, c, key, "unknown key (expected path, "
 					      "format, calls, file_mode, ident "
@@ -193,9 +176,6 @@ static void load_log(struct loader *ld, config_setting_t *s)
 		}
 	}
 }
-
-static const char *const mode_names[] = { "enforce", "audit", "trace" };
-static const char *const onerr_names[] = { "passthrough", "abort" };
 
 static void load_root(struct loader *ld, config_setting_t *root)
 {
@@ -205,7 +185,7 @@ static void load_root(struct loader *ld, config_setting_t *root)
 	/* on_error first: it decides what happens to every other error. */
 	config_setting_t *oe = config_setting_get_member(root, "on_error");
 
-	if (oe && (v = cfg_enum(ld, oe, "on_error", onerr_names, 2)) >= 0)
+	if (oe && cfg_enum(ld, oe, "on_error", VOCAB_ON_ERROR, &v))
 		p->on_error = (enum pol_on_error)v;
 	for (int i = 0; i < config_setting_length(root); i++) {
 		config_setting_t *c = config_setting_get_elem(root, (unsigned)i);
@@ -214,7 +194,7 @@ static void load_root(struct loader *ld, config_setting_t *root)
 		if (strcmp(k, "on_error") == 0)
 			continue;
 		if (strcmp(k, "mode") == 0) {
-			if ((v = cfg_enum(ld, c, k, mode_names, 3)) >= 0)
+			if (cfg_enum(ld, c, k, VOCAB_MODE, &v))
 				p->mode = (enum pol_mode)v;
 		} else if (strcmp(k, "log") == 0) {
 			load_log(ld, c);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "vocab.h"
 
 #define CONFIG_MAX_BYTES (8 << 20)	/* a policy is small; this is not */
 
@@ -45,8 +46,9 @@ void cfg_error_at(struct loader *ld, const char *file, int line,
 	__attribute__((format(printf, 4, 5)));
 
 /* config_values.c: each adds an error and fails on a bad value. */
-int cfg_enum(struct loader *ld, const config_setting_t *s,
-	     const char *key, const char *const *names, int n);
+/* One word of vocabulary id, its value into *out. */
+bool cfg_enum(struct loader *ld, const config_setting_t *s,
+	      const char *key, enum vocab_id id, int *out);
 bool cfg_int(struct loader *ld, const config_setting_t *s,
 	     const char *key, long long lo, long long hi, long long *out);
 bool cfg_seconds(struct loader *ld, const config_setting_t *s,

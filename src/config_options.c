@@ -9,8 +9,6 @@
 
 #include "config_loader.h"
 
-static const char *const abortive_names[] = { "allow", "graceful", "deny" };
-
 static void load_directive_key(struct loader *ld, config_setting_t *s,
 			       const char *key, const struct optcat_entry *e,
 			       struct directive *d)
@@ -45,8 +43,7 @@ static void load_directive_key(struct loader *ld, config_setting_t *s,
 			cfg_error(ld, s, key, "abortive applies to SO_LINGER only");
 			return;
 		}
-		a = cfg_enum(ld, s, key, abortive_names, 3);
-		if (a >= 0) {
+		if (cfg_enum(ld, s, key, VOCAB_ABORTIVE, &a)) {
 			d->abortive = (enum abortive)a;
 			d->has |= DIR_ABORTIVE;
 		}

@@ -48,14 +48,15 @@ static size_t for_each_elem(struct loader *ld, config_setting_t *s,
 	return ok;
 }
 
+/* Match words are bits of a set: 1 << AF_INET6, 1 << SOCK_DGRAM... */
 static bool word_bit(struct loader *ld, config_setting_t *s, const char *key,
-		     const struct word_list *w, unsigned int *bits)
+		     enum vocab_id id, unsigned int *bits)
 {
-	int i = cfg_enum(ld, s, key, w->names, w->n);
+	int v;
 
-	if (i < 0)
+	if (!cfg_enum(ld, s, key, id, &v))
 		return false;
-	*bits |= 1U << w->values[i];
+	*bits |= 1U << v;
 	return true;
 }
 
@@ -63,21 +64,21 @@ static bool family_elem(struct loader *ld, config_setting_t *s,
 			const char *key, void *out, size_t i)
 {
 	(void)i;
-	return word_bit(ld, s, key, &policy_families, out);
+	return word_bit(ld, s, key, VOCAB_FAMILY, out);
 }
 
 static bool type_elem(struct loader *ld, config_setting_t *s,
 		      const char *key, void *out, size_t i)
 {
 	(void)i;
-	return word_bit(ld, s, key, &policy_types, out);
+	return word_bit(ld, s, key, VOCAB_SOCK_TYPE, out);
 }
 
 static bool role_elem(struct loader *ld, config_setting_t *s,
 		      const char *key, void *out, size_t i)
 {
 	(void)i;
-	return word_bit(ld, s, key, &policy_roles, out);
+	return word_bit(ld, s, key, VOCAB_ROLE, out);
 }
 
 static bool program_elem(struct loader *ld, config_setting_t *s,

@@ -8,50 +8,31 @@
 #include <string.h>
 
 #include "config_loader.h"
-
-static const struct {
-	const char *name;
-	int value;
-} errno_names[] = {
-	{ "EPERM", EPERM },	      { "EACCES", EACCES },
-	{ "EINVAL", EINVAL },	      { "ENOPROTOOPT", ENOPROTOOPT },
-	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ENOTSUP", ENOTSUP },
-	{ "ENOBUFS", ENOBUFS },	      { "ENOMEM", ENOMEM },
-	{ "EFAULT", EFAULT },	      { "ENOTSOCK", ENOTSOCK },
-	{ "EBADF", EBADF },	      { "EAFNOSUPPORT", EAFNOSUPPORT },
-	{ "EPROTONOSUPPORT", EPROTONOSUPPORT },
-	{ "EADDRINUSE", EADDRINUSE }, { "ENODEV", ENODEV },
-	{ "EBUSY", EBUSY },	      { "EAGAIN", EAGAIN },
-};
+#include "vocab.h"
 
 int config_errno_value(const char *name)
 {
-	for (size_t i = 0; i < sizeof(errno_names) / sizeof(*errno_names); i++)
-		if (strcmp(errno_names[i].name, name) == 0)
-			return errno_names[i].value;
-	return 0;
+	int v;
+
+	return vocab_value(VOCAB_DENY_ERRNO, name, &v) ? v : 0;
 }
 
-/* Pick one of names[] for a string setting; -1 (error added) otherwise. */
-int cfg_enum(struct loader *ld, const config_setting_t *s,
-	     const char *key, const char *const *names, int n)
+bool cfg_enum(struct loader *ld, const config_setting_t *s,
+	      const char *key, enum vocab_id id, int *out)
 {
 	const char *v;
-	char list[160] = "";
+	char list[160];
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
 		cfg_error(ld, s, key, "expected a string");
-		return -1;
+		return false;
 	}
 	v = config_setting_get_string(s);
-	for (int i = 0; i < n; i++)
-		if (strcmp(v, names[i]) == 0)
-			return i;
-	for (int i = 0; i < n; i++)
-		snprintf(list + strlen(list), sizeof(list) - strlen(list),
-			 "%s\"%s\"", i ? ", " : "", names[i]);
+	if (vocab_value(id, v, out))
+		return true;
+	vocab_list(id, list, sizeof(list));
 	cfg_error(ld, s, key, "unknown value \"%s\" (expected %s)", v, list);
-	return -1;
+	return false;
 }
 
 bool cfg_int(struct loader *ld, const config_setting_t *s,

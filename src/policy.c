@@ -9,19 +9,7 @@
 #include <sys/socket.h>
 
 #include "policy.h"
-
-static const char *const family_names[] = { "inet", "inet6", "unix" };
-static const int family_values[] = { AF_INET, AF_INET6, AF_UNIX };
-static const char *const type_names[] = { "stream", "dgram", "seqpacket",
-					  "raw" };
-static const int type_values[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET,
-				   SOCK_RAW };
-static const char *const role_names[] = { "listener", "accepted", "client" };
-static const int role_values[] = { ROLE_LISTENER, ROLE_ACCEPTED, ROLE_CLIENT };
-
-const struct word_list policy_families = { family_names, family_values, 3 };
-const struct word_list policy_types = { type_names, type_values, 4 };
-const struct word_list policy_roles = { role_names, role_values, 3 };
+#include "vocab.h"
 
 void policy_defaults(struct policy *p)
 {
@@ -375,32 +363,17 @@ void policy_judge_set(const struct policy *p, const struct sockinfo *si,
 	}
 }
 
+/* Per record: most have no action, and the rest are found by index. */
 const char *policy_action_name(enum pol_action a, bool enforce)
 {
-	static const char *const now[] = {
-		[ACT_NONE] = NULL,	    [ACT_SET] = "set",
-		[ACT_FORCED] = "forced",    [ACT_CLAMPED] = "clamped",
-		[ACT_DENIED] = "denied",    [ACT_GRACEFUL] = "graceful",
-	};
-	static const char *const would[] = {
-		[ACT_NONE] = NULL,		  [ACT_SET] = "would-set",
-		[ACT_FORCED] = "would-force",	  [ACT_CLAMPED] = "would-clamp",
-		[ACT_DENIED] = "would-deny",	  [ACT_GRACEFUL] = "would-graceful",
-	};
-	if ((unsigned)a > ACT_GRACEFUL)
+	if (a == ACT_NONE)
 		return NULL;
-	return enforce ? now[a] : would[a];
+	return vocab_name(enforce ? VOCAB_ACTION : VOCAB_AUDIT_ACTION, (int)a);
 }
 
 const char *policy_mode_name(enum pol_mode m)
 {
-	switch (m) {
-	case MODE_ENFORCE:
-		return "enforce";
-	case MODE_AUDIT:
-		return "audit";
-	case MODE_TRACE:
-		return "trace";
-	}
-	return "?";
+	const char *name = vocab_name(VOCAB_MODE, (int)m);
+
+	return name ? name : "?";
 }

@@ -85,15 +85,6 @@ struct match {
 	size_t nladdrs, nraddrs;
 };
 
-/* The words a policy uses for families, types and roles, and their values. */
-struct word_list {
-	const char *const *names;
-	const int *values;
-	int n;
-};
-
-extern const struct word_list policy_families, policy_types, policy_roles;
-
 struct rule {
 	char name[64];
 	int line;

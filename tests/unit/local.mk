@@ -31,6 +31,12 @@ tests_unit_check_fdtab_SOURCES = tests/unit/check_fdtab.c
 tests_unit_check_fdtab_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_fdtab_LDADD = $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/check_vocab
+TESTS += tests/unit/check_vocab
+tests_unit_check_vocab_SOURCES = tests/unit/check_vocab.c
+tests_unit_check_vocab_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_vocab_LDADD = $(UNIT_LIBS)
+
 # Every fixture, listed: check_config reads them, make distcheck ships them.
 EXTRA_DIST += tests/unit/optvals.h \
 	tests/fixtures/bad/linger-group.conf \
