@@ -18,8 +18,7 @@ tests_integration_progs_closeall_SOURCES = tests/integration/progs/closeall.c
 
 check_PROGRAMS += tests/integration/progs/threads
 tests_integration_progs_threads_SOURCES = tests/integration/progs/threads.c
-tests_integration_progs_threads_CFLAGS = $(AM_CFLAGS) -pthread
-tests_integration_progs_threads_LDADD = -lpthread
+tests_integration_progs_threads_LDADD = $(PTHREAD_LIBS)
 
 CALLS_TESTS = \
 	tests/integration/calls_fidelity.sh \

@@ -14,13 +14,11 @@ check_PROGRAMS += \
 	tests/integration/progs/h_hthreads
 tests_integration_progs_h_highfd_SOURCES = tests/integration/progs/h_highfd.c
 tests_integration_progs_h_forkloop_SOURCES = tests/integration/progs/h_forkloop.c
-tests_integration_progs_h_forkloop_CFLAGS = $(AM_CFLAGS) -pthread
-tests_integration_progs_h_forkloop_LDADD = -lpthread
+tests_integration_progs_h_forkloop_LDADD = $(PTHREAD_LIBS)
 tests_integration_progs_h_spawn_SOURCES = tests/integration/progs/h_spawn.c
 tests_integration_progs_h_sigclose_SOURCES = tests/integration/progs/h_sigclose.c
 tests_integration_progs_h_hthreads_SOURCES = tests/integration/progs/h_hthreads.c
-tests_integration_progs_h_hthreads_CFLAGS = $(AM_CFLAGS) -pthread
-tests_integration_progs_h_hthreads_LDADD = -lpthread
+tests_integration_progs_h_hthreads_LDADD = $(PTHREAD_LIBS)
 
 # A library whose constructor makes sockets, preloaded next to ours.
 check_LTLIBRARIES = tests/integration/progs/h_early.la

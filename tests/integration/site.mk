@@ -2,8 +2,7 @@
 # and records never lost.
 check_PROGRAMS += tests/integration/progs/loss
 tests_integration_progs_loss_SOURCES = tests/integration/progs/loss.c
-tests_integration_progs_loss_CFLAGS = $(AM_CFLAGS) -pthread
-tests_integration_progs_loss_LDADD = -lpthread
+tests_integration_progs_loss_LDADD = $(PTHREAD_LIBS)
 
 TESTS += tests/integration/rules.sh tests/integration/cli.sh \
 	tests/integration/log_loss.sh tests/integration/syslog.sh \
