@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * report — the `sockshim report` command: its options, and the logs read
- * line by line into the report (report_tally.c) and printed
- * (report_out.c).
+ * report — the `sockshim report` command: its options, the logs read
+ * (report_input.c) into the report (report_tally.c) and printed
+ * (report_text.c, report_json.c).
  */
 #include "build-config.h"
 
@@ -16,115 +16,116 @@
 
 #define EXIT_USAGE 2
 
-/* ---- the command ---- */
-
 static void report_usage(FILE *f)
 {
-	fputs("Usage: sockshim report [--json] LOG... | -\n"
+	fputs("Usage: sockshim report [--json] [--by program|host] [--host GLOB]\n"
+	      "                       [--program GLOB] [--option GLOB] LOG... | -\n"
 	      "\n"
 	      "Summarise JSON call logs (- reads standard input): per\n"
-	      "program, the options set and read with their values and the\n"
-	      "policy's actions, sockets by family, type and role, and\n"
-	      "failed calls.\n"
+	      "program or host, the options set and read with their values and\n"
+	      "the policy's actions, sockets by family, type and role, failed\n"
+	      "calls and records the log lost. A log may be plain or gzip, and\n"
+	      "its lines plain JSON records, records after a syslog header\n"
+	      "(RFC 3164, RFC 3339 or RFC 5424 time, as rsyslog writes them),\n"
+	      "or `journalctl -o json` entries, in any mix.\n"
 	      "\n"
-	      "      --json  one JSON document instead of tables\n"
-	      "  -h, --help  this text\n", f);
+	      "      --json            one JSON document instead of tables\n"
+	      "      --by host         a section per host instead of per program\n"
+	      "      --host GLOB       count only records from matching hosts\n"
+	      "      --program GLOB    count only matching programs' records\n"
+	      "      --option GLOB     count only set/getsockopt of these options\n"
+	      "                        (each may be given more than once)\n"
+	      "  -h, --help            this text\n", f);
 }
 
-/* Lines that are not records are only counted: say where the first is. */
-static int read_log(struct report *rep, FILE *in, const char *name)
+static int usage_error(const char *fmt, const char *arg)
 {
-	unsigned long lineno = 0, skipped = 0, first = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int ret = 0;
-
-	setvbuf(in, NULL, _IOFBF, 1 << 20);
-	report_begin_source(rep);
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		int r = report_add_line(rep, line, (size_t)n);
-
-		lineno++;
-		if (r < 0) {
-			fprintf(stderr, "sockshim report: %s: out of memory\n",
-				name);
-			ret = -1;
-			break;
-		}
-		if (r == 1 && !skipped++)
-			first = lineno;
-	}
-	if (!ret && ferror(in)) {
-		fprintf(stderr, "sockshim report: %s: %s\n", name,
-			strerror(errno));
-		ret = -1;
-	}
-	if (skipped)
-		fprintf(stderr, "sockshim report: %s: %lu lines skipped "
-				"(not JSON records), the first at line %lu\n",
-			name, skipped, first);
-	free(line);
-	return ret;
+	fputs("sockshim report: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'sockshim report --help'.\n", stderr);
+	return EXIT_USAGE;
 }
 
-static int read_logs(struct report *rep, int n, char **names)
+static int parse_by(struct report *rep, const char *arg)
 {
-	int status = 0;
-
-	for (int i = 0; i < n; i++) {
-		bool std = strcmp(names[i], "-") == 0;
-		FILE *in = std ? stdin : fopen(names[i], "r");
-
-		if (!in) {
-			fprintf(stderr, "sockshim report: %s: %s\n", names[i],
-				strerror(errno));
-			status = 1;
-			continue;
-		}
-		if (read_log(rep, in, std ? "(stdin)" : names[i]))
-			status = 1;
-		if (!std)
-			fclose(in);
-	}
-	return status;
+	if (strcmp(arg, "program") == 0)
+		report_set_by(rep, REPORT_BY_PROGRAM);
+	else if (strcmp(arg, "host") == 0)
+		report_set_by(rep, REPORT_BY_HOST);
+	else
+		return -1;
+	return 0;
 }
 
-int report_main(int argc, char **argv)
+/* 0: go on; else the exit status. */
+static int parse_args(struct report *rep, int argc, char **argv, bool *json)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "program", required_argument, NULL, 'P' },
+		{ "option", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct report *rep;
-	bool json = false;
-	int c, status;
+	int c, r = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = true;
+			*json = true;
+			break;
+		case 'b':
+			if (parse_by(rep, optarg))
+				return usage_error("--by: '%s' is not program "
+						   "or host", optarg);
+			break;
+		case 'H':
+			r = report_add_filter(rep, REPORT_HOST, optarg);
+			break;
+		case 'P':
+			r = report_add_filter(rep, REPORT_PROGRAM, optarg);
+			break;
+		case 'O':
+			r = report_add_filter(rep, REPORT_OPTION, optarg);
 			break;
 		case 'h':
 			report_usage(stdout);
-			return 0;
+			return -1;
 		default:
 			fputs("Try 'sockshim report --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
+		if (r) {
+			fputs("sockshim report: out of memory\n", stderr);
+			return 1;
+		}
 	}
-	if (optind >= argc) {
-		fputs("sockshim report: no log given (- reads standard input)\n"
-		      "Try 'sockshim report --help'.\n", stderr);
-		return EXIT_USAGE;
-	}
-	rep = report_new();
+	if (optind >= argc)
+		return usage_error("%s", "no log given (- reads standard "
+				   "input)");
+	return 0;
+}
+
+int report_main(int argc, char **argv)
+{
+	struct report *rep = report_new();
+	bool json = false;
+	int status;
+
 	if (!rep) {
 		fputs("sockshim report: out of memory\n", stderr);
 		return 1;
 	}
-	status = read_logs(rep, argc - optind, argv + optind);
+	status = parse_args(rep, argc, argv, &json);
+	if (status) {
+		report_free(rep);
+		return status < 0 ? 0 : status;
+	}
+	for (int i = optind; i < argc; i++)
+		if (report_read(rep, argv[i], stderr))
+			status = 1;
 	if (json)
 		report_print_json(rep, stdout);
 	else

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * report_query — the counts of one program (or of all), by name: what the
- * unit tests check.
+ * report_query — the counts of one program or host (or of all), by name:
+ * what the unit tests check.
  */
 #include "build-config.h"
 
@@ -22,19 +22,25 @@ static uint32_t find_str(const struct report *rep, const char *s)
 	return s ? strtab_get(&mut(rep)->str, s, strlen(s), false) : 0;
 }
 
-/* The program's index; NULL means all programs (index 0). */
-static bool find_prog(const struct report *rep, const char *prog, uint32_t *p)
+/* A program's or host's group; NULL means all records (group 0). */
+static bool find_group(const struct report *rep, enum kind k,
+		       const char *name, uint32_t *g)
 {
 	unsigned long *v;
 
-	*p = 0;
-	if (!prog)
+	*g = 0;
+	if (!name)
 		return true;
-	v = ctab_get(&mut(rep)->tab, key(K_PROG, find_str(rep, prog), 0, 0),
+	v = ctab_get(&mut(rep)->tab, key(k, find_str(rep, name), 0, 0),
 		     false, NULL);
 	if (v)
-		*p = (uint32_t)*v;
+		*g = (uint32_t)*v;
 	return v != NULL;
+}
+
+static bool find_prog(const struct report *rep, const char *prog, uint32_t *p)
+{
+	return find_group(rep, K_PROG, prog, p);
 }
 
 static unsigned long find_count(const struct report *rep, struct ckey k)
@@ -52,8 +58,41 @@ bool report_get_counts(const struct report *rep, const char *prog,
 	memset(out, 0, sizeof(*out));
 	if (!find_prog(rep, prog, &p))
 		return false;
-	*out = rep->prog[p].c;
+	*out = rep->grp[p].c;
 	return true;
+}
+
+bool report_get_host_counts(const struct report *rep, const char *host,
+			    struct report_counts *out)
+{
+	uint32_t h;
+
+	memset(out, 0, sizeof(*out));
+	if (!find_group(rep, K_HOST, host, &h))
+		return false;
+	*out = rep->grp[h].c;
+	return true;
+}
+
+unsigned long report_pair_count(const struct report *rep, const char *host,
+				const char *prog)
+{
+	uint32_t h, p;
+
+	if (!host || !prog || !find_group(rep, K_HOST, host, &h) ||
+	    !find_prog(rep, prog, &p))
+		return 0;
+	return find_count(rep, key(K_PAIR, h, p, 0));
+}
+
+unsigned long report_dropped_count(const struct report *rep,
+				   const char *prog, const char *reason)
+{
+	uint32_t p;
+
+	if (!find_prog(rep, prog, &p))
+		return 0;
+	return find_count(rep, key(K_DROP, p, find_str(rep, reason), 0));
 }
 
 static const struct opt *find_opt(const struct report *rep, const char *prog,

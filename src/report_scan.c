@@ -215,16 +215,30 @@ static bool scan_value(struct scan *s, struct jval *v)
 	}
 }
 
+/* Keys by length, so that most keys of a line cost one comparison. */
 static int field_of(const struct jval *k)
 {
-	static const char *const names[F_COUNT] = {
-		"pid", "prog", "call", "ret", "errno", "origin", "family",
-		"type", "level", "opt", "val", "action",
+	static const struct {
+		const char *name;
+		enum field f;
+	} names[] = {
+		{ "pid", F_PID }, { "ret", F_RET }, { "opt", F_OPT },
+		{ "val", F_VAL }, { "prog", F_PROG }, { "call", F_CALL },
+		{ "type", F_TYPE }, { "host", F_HOST }, { "errno", F_ERRNO },
+		{ "level", F_LEVEL }, { "count", F_NUM },
+		{ "origin", F_ORIGIN }, { "family", F_FAMILY },
+		{ "action", F_ACTION }, { "reason", F_REASON },
+		{ "MESSAGE", F_MESSAGE }, { "_HOSTNAME", F_HOSTNAME },
 	};
+	/* names[first[n]] is the first of length n; lengths 3 to 9. */
+	static const unsigned char first[11] = { 0, 0, 0, 0, 4, 8, 11, 15,
+						 16, 16, 17 };
 
-	for (int i = 0; i < F_COUNT; i++)
-		if (strncmp(names[i], k->p, k->n) == 0 && !names[i][k->n])
-			return i;
+	if (k->n < 3 || k->n > 9)
+		return -1;
+	for (unsigned i = first[k->n]; i < first[k->n + 1]; i++)
+		if (memcmp(names[i].name, k->p, k->n) == 0)
+			return (int)names[i].f;
 	return -1;
 }
 
@@ -296,3 +310,124 @@ bool jv_is(const struct jval *v, const char *s)
 	return v->t == J_STR && strncmp(s, v->p, v->n) == 0 && !s[v->n];
 }
 
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return (c | 0x20) - 'a' + 10;
+}
+
+static unsigned int hex4(const char *p)
+{
+	return (unsigned int)(hex_val(p[0]) << 12 | hex_val(p[1]) << 8 |
+			      hex_val(p[2]) << 4 | hex_val(p[3]));
+}
+
+static size_t put_utf8(char *out, unsigned int cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* \uXXXX at p (a pair when it is a high surrogate): its length. */
+static size_t unescape_u(const char *p, const char *end, unsigned int *cp)
+{
+	unsigned int lo;
+
+	/* A lone surrogate becomes U+FFFD rather than invalid UTF-8. */
+	*cp = hex4(p + 2);
+	if (*cp >= 0xdc00 && *cp <= 0xdfff)
+		*cp = 0xfffd;
+	if (*cp < 0xd800 || *cp > 0xdbff)
+		return 6;
+	if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+	    (lo = hex4(p + 8)) < 0xdc00 || lo > 0xdfff) {
+		*cp = 0xfffd;
+		return 6;
+	}
+	*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
+	return 12;
+}
+
+/* The scanner has checked every escape: only their meaning is left. */
+static long decode_string(const struct jval *v, char *out)
+{
+	const char *p = v->p, *end = v->p + v->n;
+	static const char plain[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+	char *o = out;
+
+	while (p < end) {
+		const char *e = memchr(p, '\\', (size_t)(end - p));
+		unsigned int cp;
+
+		if (!e)
+			e = end;
+		memcpy(o, p, (size_t)(e - p));
+		o += e - p;
+		if ((p = e) == end)
+			break;
+		if (p[1] == 'u') {
+			size_t n = unescape_u(p, end, &cp);
+
+			o += put_utf8(o, cp);
+			p += n;
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(plain) - 1; i += 2)
+			if (plain[i] == p[1])
+				*o++ = plain[i + 1];
+		p += 2;
+	}
+	return o - out;
+}
+
+/* journald's form of a message that is not valid UTF-8. */
+static long decode_bytes(const struct jval *v, char *out)
+{
+	const char *p = v->p + 1, *end = v->p + v->n - 1;
+	long n = 0;
+
+	while (p < end) {
+		int b = 0, digits = 0;
+
+		while (p < end && (*p == ' ' || *p == ',' || *p == '\t' ||
+				   *p == '\n' || *p == '\r'))
+			p++;
+		if (p == end)
+			break;
+		for (; p < end && *p >= '0' && *p <= '9' && digits < 4; p++)
+			b = b * 10 + (*p - '0'), digits++;
+		if (!digits || b > 255 || (p < end && *p != ',' && *p != ' '))
+			return -1;
+		out[n++] = (char)b;
+	}
+	return n;
+}
+
+long jv_decode(const struct jval *v, char *out)
+{
+	if (v->t == J_STR)
+		return decode_string(v, out);
+	if (v->t == J_ARR)
+		return decode_bytes(v, out);
+	return -1;
+}

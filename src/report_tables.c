@@ -134,14 +134,16 @@ static size_t key_hash(const struct ckey *k)
 	x ^= (uint64_t)k->b << 32 | k->c;
 	x ^= x >> 31;
 	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= k->d;
 	x ^= x >> 29;
-	return (size_t)x;
+	x *= 0x94d049bb133111ebULL;
+	return (size_t)(x ^ x >> 32);
 }
 
 static bool key_eq(const struct ckey *x, const struct ckey *y)
 {
 	return x->kind == y->kind && x->a == y->a && x->b == y->b &&
-	       x->c == y->c;
+	       x->c == y->c && x->d == y->d;
 }
 
 static bool ctab_grow(struct ctab *t)

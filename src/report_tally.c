@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * report_tally — `sockshim report`'s counting: a line's facts, and the
- * counts they add to, for its program and for all programs.
+ * report_tally — `sockshim report`'s counts: a record's facts added to
+ * the counts of all records, of its program and of its host; the filters
+ * that decide which records count.
  *
  * A log of a busy host holds millions of records, so the common path
  * allocates nothing: a line is scanned in place, its strings are interned
@@ -10,6 +11,7 @@
  */
 #include "build-config.h"
 
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,14 +26,16 @@ struct report *report_new(void)
 	if (!rep)
 		return NULL;
 	if (!strtab_init(&rep->str) ||
-	    !grow_array((void **)&rep->prog, &rep->maxprog, 0,
-			sizeof(*rep->prog)) ||
-	    !(rep->unknown = strtab_get(&rep->str, "?", 1, true))) {
+	    !grow_array((void **)&rep->grp, &rep->maxgrp, 0,
+			sizeof(*rep->grp)) ||
+	    !(rep->unknown = strtab_get(&rep->str, "?", 1, true)) ||
+	    !(rep->nohost = strtab_get(&rep->str, REPORT_NO_HOST,
+				       strlen(REPORT_NO_HOST), true))) {
 		report_free(rep);
 		return NULL;
 	}
-	memset(&rep->prog[0], 0, sizeof(rep->prog[0]));
-	rep->nprog = 1;
+	memset(&rep->grp[0], 0, sizeof(rep->grp[0]));
+	rep->ngrp = 1;
 	return rep;
 }
 
@@ -41,8 +45,14 @@ void report_free(struct report *rep)
 		return;
 	strtab_free(&rep->str);
 	free(rep->tab.e);
-	free(rep->prog);
+	free(rep->grp);
 	free(rep->opt);
+	for (int i = 0; i < REPORT_FILTERS; i++) {
+		for (size_t j = 0; j < rep->filter[i].n; j++)
+			free(rep->filter[i].glob[j]);
+		free(rep->filter[i].glob);
+	}
+	free(rep->scratch);
 	free(rep);
 }
 
@@ -51,17 +61,48 @@ void report_begin_source(struct report *rep)
 	rep->source++;
 }
 
+void report_set_by(struct report *rep, enum report_by by)
+{
+	rep->by = by;
+}
+
+int report_add_filter(struct report *rep, enum report_filter what,
+		      const char *glob)
+{
+	struct filter *f = &rep->filter[what];
+	char **v = realloc(f->glob, (f->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	f->glob = v;
+	v[f->n] = strdup(glob);
+	if (!v[f->n])
+		return -1;
+	f->n++;
+	return 0;
+}
+
 unsigned long report_skipped(const struct report *rep)
 {
 	return rep->skipped;
 }
 
-unsigned long report_programs(const struct report *rep)
+unsigned long report_excluded(const struct report *rep)
 {
-	return rep->nprog - 1;
+	return rep->excluded;
 }
 
-static const char *const action_names[RA_COUNT] = {
+unsigned long report_programs(const struct report *rep)
+{
+	return rep->nprogs;
+}
+
+unsigned long report_hosts(const struct report *rep)
+{
+	return rep->nhosts;
+}
+
+const char *const report_action_names[RA_COUNT] = {
 	[RA_SET] = "set",
 	[RA_FORCED] = "forced",
 	[RA_CLAMPED] = "clamped",
@@ -77,149 +118,45 @@ static const char *const action_names[RA_COUNT] = {
 
 const char *report_action_name(enum report_action a)
 {
-	return (unsigned)a < RA_COUNT ? action_names[a] : NULL;
+	return (unsigned)a < RA_COUNT ? report_action_names[a] : NULL;
 }
 
-/* ---- a record's facts ---- */
+/* ---- filters: a name's verdict is found once, then looked up ---- */
 
-enum call {
-	C_OTHER, C_SOCKET, C_SOCKETPAIR, C_SETSOCKOPT, C_GETSOCKOPT,
-	C_LISTEN, C_CONNECT, C_ACCEPT
-};
-
-struct facts {
-	enum call call;
-	uint32_t call_id;	/* only for a failure */
-	uint32_t pid;
-	long long ret;
-	uint32_t err;		/* 0: the call did not fail */
-	bool inprogress;	/* EINPROGRESS: a connect under way */
-	bool policy;
-	uint32_t family, type;
-	uint32_t level, opt, val;
-	int action;		/* -1: none */
-};
-
-static enum call call_of(const struct jval *v)
+static int matches(struct report *rep, enum report_filter what, uint32_t s)
 {
-	static const struct {
-		const char *name;
-		enum call call;
-	} calls[] = {
-		{ "socket", C_SOCKET },
-		{ "socketpair", C_SOCKETPAIR },
-		{ "setsockopt", C_SETSOCKOPT },
-		{ "getsockopt", C_GETSOCKOPT },
-		{ "listen", C_LISTEN },
-		{ "connect", C_CONNECT },
-		{ "accept", C_ACCEPT },
-		{ "accept4", C_ACCEPT },
-	};
+	const struct filter *f = &rep->filter[what];
+	const char *name = strtab_str(&rep->str, s);
+	bool fresh;
+	unsigned long *v;
 
-	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
-		if (jv_is(v, calls[i].name))
-			return calls[i].call;
-	return C_OTHER;
-}
-
-static int action_of(const struct jval *v)
-{
-	if (v->t == J_NONE)
-		return -1;
-	for (int i = 0; i < RA_OTHER; i++)
-		if (jv_is(v, action_names[i]))
-			return i;
-	return RA_OTHER;
-}
-
-/* The text a value is counted under: JSON as the log writes it. */
-static uint32_t intern_value(struct report *rep, const struct jval *v)
-{
-	char buf[256];
-	size_t n = 0;
-
-	if (v->t == J_STR)
-		return strtab_get(&rep->str, v->p - 1, v->n + 2, true);
-	if (v->t != J_ARR || !v->ws || v->n > sizeof(buf))
-		return strtab_get(&rep->str, v->p, v->n, true);
-	/* Numbers only inside: every blank can go. */
-	for (size_t i = 0; i < v->n; i++)
-		if (v->p[i] != ' ' && v->p[i] != '\t' && v->p[i] != '\n' &&
-		    v->p[i] != '\r')
-			buf[n++] = v->p[i];
-	return strtab_get(&rep->str, buf, n, true);
-}
-
-/* A name (or a number the log had no name for); "?" when absent. */
-static uint32_t intern_name(struct report *rep, const struct jval *v)
-{
-	if (v->t == J_NONE)
-		return rep->unknown;
-	return strtab_get(&rep->str, v->p, v->n, true);
-}
-
-/* SOCK_STREAM|SOCK_CLOEXEC counts as SOCK_STREAM. */
-static uint32_t intern_type(struct report *rep, const struct jval *v)
-{
-	const char *bar = v->t == J_STR ? memchr(v->p, '|', v->n) : NULL;
-	struct jval t = *v;
-
-	if (bar)
-		t.n = (size_t)(bar - v->p);
-	return intern_name(rep, &t);
-}
-
-static bool facts_names(struct report *rep, const struct jval *f,
-			struct facts *x)
-{
-	if (x->err) {
-		x->call_id = intern_name(rep, &f[F_CALL]);
-		if (!x->call_id)
-			return false;
-	}
-	switch (x->call) {
-	case C_SOCKET:
-	case C_SOCKETPAIR:
-		x->family = intern_name(rep, &f[F_FAMILY]);
-		x->type = intern_type(rep, &f[F_TYPE]);
-		return x->family && x->type;
-	case C_SETSOCKOPT:
-	case C_GETSOCKOPT:
-		if (f[F_LEVEL].t == J_NONE || f[F_OPT].t == J_NONE)
-			return true;
-		x->level = intern_name(rep, &f[F_LEVEL]);
-		x->opt = intern_name(rep, &f[F_OPT]);
-		if (f[F_VAL].t != J_NONE) {
-			x->val = intern_value(rep, &f[F_VAL]);
-			if (!x->val)
-				return false;
-		}
-		return x->level && x->opt;
-	default:
-		return true;
-	}
-}
-
-/* 1: not a record, -1: out of memory. */
-static int facts_of(struct report *rep, const struct jval *f, struct facts *x)
-{
-	long long pid;
-
-	memset(x, 0, sizeof(*x));
-	if (!jv_int(&f[F_PID], &pid) || !jv_int(&f[F_RET], &x->ret) ||
-	    f[F_PROG].t != J_STR || f[F_CALL].t != J_STR)
+	if (!f->n)
 		return 1;
-	x->pid = (uint32_t)pid;
-	x->call = call_of(&f[F_CALL]);
-	x->policy = jv_is(&f[F_ORIGIN], "policy");
-	x->action = action_of(&f[F_ACTION]);
-	if (f[F_ERRNO].t != J_NONE || x->ret < 0) {
-		x->err = intern_name(rep, &f[F_ERRNO]);
-		if (!x->err)
-			return -1;
-		x->inprogress = jv_is(&f[F_ERRNO], "EINPROGRESS");
+	v = ctab_get(&rep->tab, key(K_MATCH, what, s, 0), true, &fresh);
+	if (!v)
+		return -1;
+	if (fresh) {
+		*v = 2;
+		for (size_t i = 0; i < f->n && *v == 2; i++)
+			if (fnmatch(f->glob[i], name, 0) == 0)
+				*v = 1;
 	}
-	return facts_names(rep, f, x) ? 0 : -1;
+	return *v == 1;
+}
+
+int report_wanted(struct report *rep, const struct facts *x)
+{
+	int r = matches(rep, REPORT_HOST, x->host);
+
+	if (r == 1)
+		r = matches(rep, REPORT_PROGRAM, x->prog);
+	if (r == 1 && rep->filter[REPORT_OPTION].n) {
+		if ((x->call != C_SETSOCKOPT && x->call != C_GETSOCKOPT) ||
+		    !x->opt)
+			return 0;
+		r = matches(rep, REPORT_OPTION, x->opt);
+	}
+	return r;
 }
 
 /* ---- counting ---- */
@@ -234,41 +171,51 @@ static int count(struct report *rep, struct ckey k, unsigned long n)
 	return 0;
 }
 
-static int prog_index(struct report *rep, uint32_t name, uint32_t *idx)
+/* A program's or host's group, made on first sight. */
+static int group_index(struct report *rep, enum kind k, uint32_t name,
+		       uint32_t *idx)
 {
 	bool fresh;
-	unsigned long *v = ctab_get(&rep->tab, key(K_PROG, name, 0, 0), true,
+	unsigned long *v = ctab_get(&rep->tab, key(k, name, 0, 0), true,
 				    &fresh);
 
 	if (!v)
 		return -1;
 	if (fresh) {
-		if (!grow_array((void **)&rep->prog, &rep->maxprog, rep->nprog,
-			  sizeof(*rep->prog)))
+		struct group *g;
+
+		if (!grow_array((void **)&rep->grp, &rep->maxgrp, rep->ngrp,
+				sizeof(*rep->grp)))
 			return -1;
-		memset(&rep->prog[rep->nprog], 0, sizeof(*rep->prog));
-		rep->prog[rep->nprog].name = name;
-		*v = rep->nprog++;
+		g = &rep->grp[rep->ngrp];
+		memset(g, 0, sizeof(*g));
+		g->name = name;
+		g->kind = k == K_PROG ? G_PROG : G_HOST;
+		if (k == K_PROG)
+			rep->nprogs++;
+		else
+			rep->nhosts++;
+		*v = rep->ngrp++;
 	}
 	*idx = (uint32_t)*v;
 	return 0;
 }
 
-static int opt_index(struct report *rep, uint32_t p, const struct facts *x,
+static int opt_index(struct report *rep, uint32_t g, const struct facts *x,
 		     uint32_t *idx)
 {
 	bool fresh;
-	unsigned long *v = ctab_get(&rep->tab, key(K_OPT, p, x->level, x->opt),
+	unsigned long *v = ctab_get(&rep->tab, key(K_OPT, g, x->level, x->opt),
 				    true, &fresh);
 
 	if (!v)
 		return -1;
 	if (fresh) {
 		if (!grow_array((void **)&rep->opt, &rep->maxopt, rep->nopt,
-			  sizeof(*rep->opt)))
+				sizeof(*rep->opt)))
 			return -1;
 		memset(&rep->opt[rep->nopt], 0, sizeof(*rep->opt));
-		rep->opt[rep->nopt].prog = p;
+		rep->opt[rep->nopt].group = g;
 		rep->opt[rep->nopt].level = x->level;
 		rep->opt[rep->nopt].opt = x->opt;
 		*v = rep->nopt++;
@@ -277,14 +224,14 @@ static int opt_index(struct report *rep, uint32_t p, const struct facts *x,
 	return 0;
 }
 
-static int tally_opt(struct report *rep, uint32_t p, const struct facts *x)
+static int tally_opt(struct report *rep, uint32_t g, const struct facts *x)
 {
 	struct report_opt_counts *c;
 	unsigned long *v;
 	uint32_t i;
 	bool fresh;
 
-	if (opt_index(rep, p, x, &i))
+	if (opt_index(rep, g, x, &i))
 		return -1;
 	c = &rep->opt[i].c;
 	if (x->action >= 0)
@@ -309,14 +256,14 @@ static int tally_opt(struct report *rep, uint32_t p, const struct facts *x)
 	return 0;
 }
 
-static int tally_socket(struct report *rep, uint32_t p, const struct facts *x)
+static int tally_socket(struct report *rep, uint32_t g, const struct facts *x)
 {
 	unsigned long n = x->call == C_SOCKETPAIR ? 2 : 1;
 
 	if (x->ret < 0)
 		return 0;
-	rep->prog[p].c.sockets += n;
-	return count(rep, key(K_SOCK, p, x->family, x->type), n);
+	rep->grp[g].c.sockets += n;
+	return count(rep, key(K_SOCK, g, x->family, x->type), n);
 }
 
 static void tally_role(struct report_counts *c, const struct facts *x)
@@ -347,72 +294,49 @@ static void tally_role(struct report_counts *c, const struct facts *x)
 	}
 }
 
-static int tally(struct report *rep, uint32_t p, const struct facts *x)
+static int tally(struct report *rep, uint32_t g, const struct facts *x)
 {
-	struct report_counts *c = &rep->prog[p].c;
+	struct report_counts *c = &rep->grp[g].c;
+	struct ckey proc = key(K_PROC, g, rep->source, x->host);
 	bool fresh;
 
 	c->records++;
+	proc.d = x->pid;
+	if (!ctab_get(&rep->tab, proc, true, &fresh))
+		return -1;
+	if (fresh)
+		rep->grp[g].c.processes++;
+	if (x->call == C_DROPPED) {
+		rep->grp[g].c.dropped += x->dropped;
+		return count(rep, key(K_DROP, g, x->reason, 0), x->dropped);
+	}
 	tally_role(c, x);
 	if (x->err)
 		c->failures++;
-	if (!ctab_get(&rep->tab, key(K_PROC, p, rep->source, x->pid), true,
-		      &fresh))
-		return -1;
-	if (fresh)
-		rep->prog[p].c.processes++;
-	if (x->err && count(rep, key(K_FAIL, p, x->call_id, x->err), 1))
+	if (x->err && count(rep, key(K_FAIL, g, x->call_id, x->err), 1))
 		return -1;
 	switch (x->call) {
 	case C_SOCKET:
 	case C_SOCKETPAIR:
-		return tally_socket(rep, p, x);
+		return tally_socket(rep, g, x);
 	case C_SETSOCKOPT:
 	case C_GETSOCKOPT:
-		return x->level ? tally_opt(rep, p, x) : 0;
+		return x->level ? tally_opt(rep, g, x) : 0;
 	default:
 		return 0;
 	}
 }
 
-/*
- * A log file is grown ahead of its writers and newline-filled; a process
- * that ends without closing its log leaves that padding (or, past a crash,
- * zero bytes). Not a record, and nothing to warn about.
- */
-static bool is_padding(const char *line, size_t len)
+int report_tally(struct report *rep, const struct facts *x)
 {
-	for (size_t i = 0; i < len; i++)
-		if (line[i] != '\n' && line[i] != '\0' && line[i] != ' ' &&
-		    line[i] != '\t' && line[i] != '\r')
-			return false;
-	return true;
-}
+	uint32_t p, h;
 
-int report_add_line(struct report *rep, const char *line, size_t len)
-{
-	struct jval f[F_COUNT];
-	struct facts x;
-	uint32_t name, p;
-	int ret;
-
-	if (!rep->source)
-		rep->source = 1;
-	if (is_padding(line, len))
-		return 2;
-	if (!scan_record(line, len, f)) {
-		rep->skipped++;
-		return 1;
-	}
-	ret = facts_of(rep, f, &x);
-	if (ret > 0)
-		rep->skipped++;
-	if (ret)
-		return ret;
-	name = intern_name(rep, &f[F_PROG]);
-	if (!name || prog_index(rep, name, &p))
+	if (group_index(rep, K_PROG, x->prog, &p) ||
+	    group_index(rep, K_HOST, x->host, &h))
 		return -1;
-	if (tally(rep, 0, &x) || tally(rep, p, &x))
+	if (x->host != rep->nohost)
+		rep->hosts_named = true;
+	if (tally(rep, 0, x) || tally(rep, p, x) || tally(rep, h, x))
 		return -1;
-	return 0;
+	return count(rep, key(K_PAIR, h, p, 0), 1);
 }
