@@ -7,13 +7,18 @@
 #include "build-config.h"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "real.h"
 #include "shim.h"
+#include "sigguard.h"
 
 #define HOOK __attribute__((visibility("default")))
 
@@ -23,7 +28,7 @@ static __attribute__((noreturn)) void real__exit(int status)
 	real_init();
 	real._exit(status);
 	for (;;)
-		syscall(SYS_exit_group, status);
+		real.syscall(SYS_exit_group, status);
 }
 
 /* Before main, so on_error = "abort" stops a program before it starts. */
@@ -159,24 +164,175 @@ HOOK void _Exit(int status)
 
 HOOK int execve(const char *path, char *const argv[], char *const envp[])
 {
-	shim_leaving();
-	return real.execve(path, argv, envp);
+	int ret;
+
+	shim_exec_begin();
+	ret = real.execve(path, argv, envp);
+	shim_exec_failed();
+	return ret;
 }
 
 HOOK int execv(const char *path, char *const argv[])
 {
-	shim_leaving();
-	return real.execv(path, argv);
+	int ret;
+
+	shim_exec_begin();
+	ret = real.execv(path, argv);
+	shim_exec_failed();
+	return ret;
 }
 
 HOOK int execvp(const char *file, char *const argv[])
 {
-	shim_leaving();
-	return real.execvp(file, argv);
+	int ret;
+
+	shim_exec_begin();
+	ret = real.execvp(file, argv);
+	shim_exec_failed();
+	return ret;
 }
 
 HOOK int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	shim_leaving();
-	return real.execvpe(file, argv, envp);
+	int ret;
+
+	shim_exec_begin();
+	ret = real.execvpe(file, argv, envp);
+	shim_exec_failed();
+	return ret;
+}
+
+/*
+ * Signals: the log's SIGBUS guard and the trim on a fatal signal keep out
+ * of the program's way (sigguard.h): it sees the dispositions and masks
+ * it set.
+ */
+HOOK int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	real_init();
+	return sigguard_sigaction(sig, act, old);
+}
+
+HOOK sighandler_t signal(int sig, sighandler_t handler)
+{
+	real_init();
+	return sigguard_signal(sig, handler);
+}
+
+HOOK int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	real_init();
+	return sigguard_mask(how, set, old, false);
+}
+
+HOOK int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	real_init();
+	return sigguard_mask(how, set, old, true);
+}
+
+/* A seccomp filter the program installs itself (sshd's sandbox). */
+HOOK int prctl(int op, ...)
+{
+	unsigned long a, b, c, d;
+	va_list ap;
+
+	va_start(ap, op);
+	a = va_arg(ap, unsigned long);
+	b = va_arg(ap, unsigned long);
+	c = va_arg(ap, unsigned long);
+	d = va_arg(ap, unsigned long);
+	va_end(ap);
+	real_init();
+	return shim_prctl(op, a, b, c, d);
+}
+
+HOOK long syscall(long nr, ...)
+{
+	long a, b, c, d, e, f;
+	va_list ap;
+
+	va_start(ap, nr);
+	a = va_arg(ap, long);
+	b = va_arg(ap, long);
+	c = va_arg(ap, long);
+	d = va_arg(ap, long);
+	e = va_arg(ap, long);
+	f = va_arg(ap, long);
+	va_end(ap);
+	real_init();
+	return shim_syscall(nr, a, b, c, d, e, f);
+}
+
+/*
+ * Credentials and the root: the log opens this process's file while it
+ * still may (a worker that drops to www-data keeps its records).
+ */
+#define CRED_HOOK(name, params, args)          \
+	HOOK int name params                   \
+	{                                      \
+		int ret;                       \
+                                               \
+		shim_cred_begin();             \
+		ret = real.name args;          \
+		shim_cred_end(ret);            \
+		return ret;                    \
+	}
+
+CRED_HOOK(setuid, (uid_t u), (u))
+CRED_HOOK(setgid, (gid_t g), (g))
+CRED_HOOK(seteuid, (uid_t u), (u))
+CRED_HOOK(setegid, (gid_t g), (g))
+CRED_HOOK(setreuid, (uid_t r, uid_t e), (r, e))
+CRED_HOOK(setregid, (gid_t r, gid_t e), (r, e))
+CRED_HOOK(setresuid, (uid_t r, uid_t e, uid_t s), (r, e, s))
+CRED_HOOK(setresgid, (gid_t r, gid_t e, gid_t s), (r, e, s))
+CRED_HOOK(setgroups, (size_t n, const gid_t *g), (n, g))
+CRED_HOOK(initgroups, (const char *user, gid_t g), (user, g))
+CRED_HOOK(chroot, (const char *path), (path))
+
+/* The file size limit the log stays under. */
+HOOK int setrlimit(__rlimit_resource_t res, const struct rlimit *rl)
+{
+	int ret;
+
+	real_init();
+	ret = real.setrlimit((int)res, rl);
+	shim_limits_end(ret, (int)res);
+	return ret;
+}
+
+HOOK int setrlimit64(__rlimit_resource_t res, const struct rlimit64 *rl)
+{
+	int ret;
+
+	real_init();
+	ret = real.setrlimit((int)res, (const struct rlimit *)rl);
+	shim_limits_end(ret, (int)res);
+	return ret;
+}
+
+HOOK int prlimit(pid_t pid, __rlimit_resource_t res, const struct rlimit *rl,
+		 struct rlimit *old)
+{
+	int ret;
+
+	real_init();
+	ret = real.prlimit(pid, (int)res, rl, old);
+	shim_limits_end(rl && (pid == 0 || pid == getpid()) ? ret : -1,
+			(int)res);
+	return ret;
+}
+
+HOOK int prlimit64(pid_t pid, __rlimit_resource_t res,
+		   const struct rlimit64 *rl, struct rlimit64 *old)
+{
+	int ret;
+
+	real_init();
+	ret = real.prlimit(pid, (int)res, (const struct rlimit *)rl,
+			   (struct rlimit *)old);
+	shim_limits_end(rl && (pid == 0 || pid == getpid()) ? ret : -1,
+			(int)res);
+	return ret;
 }

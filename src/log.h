@@ -2,11 +2,12 @@
 /*
  * log — call records: formatting (text, JSON lines) and the sink.
  *
- * Formatting is pure and hand-rolled (no stdio on the hot path). The sink
- * writes each record with one write(2) to an O_APPEND descriptor, so lines
- * from threads and processes sharing a file never interleave. The file
- * descriptor is the shim's: the program's close/dup2/close_range cannot
- * take it away (see log_owns_fd and friends).
+ * Formatting (log.c) is pure and hand-rolled (no stdio on the hot path).
+ * The sink (logsink.c) writes a file shared by processes with one write(2)
+ * per record to an O_APPEND descriptor, so lines never interleave, and a
+ * per-process file through a mapping (logmap.c); syslog goes through
+ * logsyslog.c. The file descriptor is the shim's: the program's
+ * close/dup2/close_range cannot take it away (see log_owns_fd).
  */
 #ifndef SOCKSHIM_LOG_H
 #define SOCKSHIM_LOG_H
@@ -24,6 +25,9 @@ enum log_call {
 	LC_SOCKET, LC_SOCKETPAIR, LC_SETSOCKOPT, LC_GETSOCKOPT, LC_BIND,
 	LC_LISTEN, LC_CONNECT, LC_ACCEPT, LC_ACCEPT4, LC_CLOSE, LC_DUP,
 	LC_DUP2, LC_DUP3, LC_FCNTL, LC_CLOSE_RANGE, LC_CLOSEFROM,
+	/* The log's own events: records lost (ret: how many, note: why),
+	 * a seccomp filter went in (note: "continues" or "stops"). */
+	LC_DROPPED, LC_SECCOMP,
 };
 
 struct log_rec {
@@ -48,6 +52,7 @@ struct log_rec {
 	int listen_fd;		/* accept: the listener */
 	int arg;		/* listen backlog, accept4/dup3 flags, ... */
 	unsigned int lo, hi;	/* close_range */
+	const char *note;	/* dropped: the reason; seccomp: the outcome */
 };
 
 /* Who and when: passed in so formatting stays pure and testable. */
@@ -90,11 +95,30 @@ bool log_owns_fd(int fd);
 int log_fd_number(void);
 /* Move our fd out of the way before the program dup2()s onto it. */
 void log_move_fd(void);
-/* At exit: trim a mapped file to its records. */
+/* At exit: say what was dropped, trim a mapped file to its records. */
 void log_close(void);
 /* In a fork child: refresh pid/tid, reopen per-process (%p) files. */
 void log_after_fork_child(void);
+/* In the parent, before fork. */
+void log_before_fork(void);
+/* exec: the file is finished before, mapped again if exec failed. */
+void log_before_exec(void);
+void log_exec_failed(void);
+/* Before setuid/setgid/setgroups/chroot...: open the file while we may;
+ * after one that succeeded. */
+void log_prepare_drop(void);
+void log_after_drop(void);
+/* A seccomp filter allowing the SBX_* kinds in allowed goes in: finish
+ * the mapping, say whether the log continues; it failed: undo. */
+void log_before_sandbox(unsigned int allowed);
+void log_sandbox_failed(void);
+/* The program changed RLIMIT_FSIZE. */
+void log_limits_changed(void);
+/* A fatal signal with the default action is about to kill the process
+ * (async-signal-safe): trim the mapped file. */
+void log_fatal_signal(int sig);
 
+const char *log_call_name(enum log_call call);
 const char *log_errno_name(int err);
 const char *log_family_name(int family);
 

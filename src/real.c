@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -21,67 +23,67 @@ static char fallbacks[256];
 /* Fallbacks: the kernel's own entry points, used when libc has no symbol. */
 static int sys_socket(int d, int t, int p)
 {
-	return (int)syscall(SYS_socket, d, t, p);
+	return (int)real.syscall(SYS_socket, d, t, p);
 }
 
 static int sys_socketpair(int d, int t, int p, int sv[2])
 {
-	return (int)syscall(SYS_socketpair, d, t, p, sv);
+	return (int)real.syscall(SYS_socketpair, d, t, p, sv);
 }
 
 static int sys_setsockopt(int fd, int l, int o, const void *v, socklen_t n)
 {
-	return (int)syscall(SYS_setsockopt, fd, l, o, v, n);
+	return (int)real.syscall(SYS_setsockopt, fd, l, o, v, n);
 }
 
 static int sys_getsockopt(int fd, int l, int o, void *v, socklen_t *n)
 {
-	return (int)syscall(SYS_getsockopt, fd, l, o, v, n);
+	return (int)real.syscall(SYS_getsockopt, fd, l, o, v, n);
 }
 
 static int sys_bind(int fd, const struct sockaddr *a, socklen_t n)
 {
-	return (int)syscall(SYS_bind, fd, a, n);
+	return (int)real.syscall(SYS_bind, fd, a, n);
 }
 
 static int sys_listen(int fd, int b)
 {
-	return (int)syscall(SYS_listen, fd, b);
+	return (int)real.syscall(SYS_listen, fd, b);
 }
 
 static int sys_connect(int fd, const struct sockaddr *a, socklen_t n)
 {
-	return (int)syscall(SYS_connect, fd, a, n);
+	return (int)real.syscall(SYS_connect, fd, a, n);
 }
 
 static int sys_accept(int fd, struct sockaddr *a, socklen_t *n)
 {
-	return (int)syscall(SYS_accept, fd, a, n);
+	return (int)real.syscall(SYS_accept, fd, a, n);
 }
 
 static int sys_accept4(int fd, struct sockaddr *a, socklen_t *n, int f)
 {
-	return (int)syscall(SYS_accept4, fd, a, n, f);
+	return (int)real.syscall(SYS_accept4, fd, a, n, f);
 }
 
 static int sys_close(int fd)
 {
-	return (int)syscall(SYS_close, fd);
+	return (int)real.syscall(SYS_close, fd);
 }
 
 static int sys_dup(int fd)
 {
-	return (int)syscall(SYS_dup, fd);
+	return (int)real.syscall(SYS_dup, fd);
 }
 
 static int sys_dup2(int o, int n)
 {
-	return (int)syscall(SYS_dup2, o, n);
+	return (int)real.syscall(SYS_dup2, o, n);
 }
 
 static int sys_dup3(int o, int n, int f)
 {
-	return (int)syscall(SYS_dup3, o, n, f);
+	return (int)real.syscall(SYS_dup3, o, n, f);
 }
 
 static int sys_fcntl(int fd, int cmd, ...)
@@ -92,13 +94,13 @@ static int sys_fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	arg = va_arg(ap, unsigned long);
 	va_end(ap);
-	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+	return (int)real.syscall(SYS_fcntl, fd, cmd, arg);
 }
 
 static int sys_close_range(unsigned int lo, unsigned int hi, int flags)
 {
 #ifdef SYS_close_range
-	return (int)syscall(SYS_close_range, lo, hi, flags);
+	return (int)real.syscall(SYS_close_range, lo, hi, flags);
 #else
 	(void)lo, (void)hi, (void)flags;
 	errno = ENOSYS;
@@ -118,12 +120,12 @@ static void sys_closefrom(int lo)
 static void sys__exit(int status)
 {
 	for (;;)
-		syscall(SYS_exit_group, status);
+		real.syscall(SYS_exit_group, status);
 }
 
 static int sys_execve(const char *path, char *const argv[], char *const envp[])
 {
-	return (int)syscall(SYS_execve, path, argv, envp);
+	return (int)real.syscall(SYS_execve, path, argv, envp);
 }
 
 /* Without libc's execv/execvp: execve with our environment (no PATH
@@ -142,6 +144,105 @@ static int sys_execvpe(const char *file, char *const argv[],
 		       char *const envp[])
 {
 	return sys_execve(file, argv, envp);
+}
+
+static int sys_sigaction(int sig, const struct sigaction *sa,
+			 struct sigaction *old)
+{
+	(void)sig, (void)sa, (void)old;
+	errno = ENOSYS;	/* a libc without sigaction: nothing to guard */
+	return -1;
+}
+
+static int sys_sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return (int)real.syscall(SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
+}
+
+static int sys_pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return sys_sigprocmask(how, set, old) == 0 ? 0 : errno;
+}
+
+static int sys_prctl(int op, unsigned long a, unsigned long b,
+		     unsigned long c, unsigned long d)
+{
+	return (int)real.syscall(SYS_prctl, op, a, b, c, d);
+}
+
+static long sys_syscall(long nr, ...)
+{
+	(void)nr;
+	errno = ENOSYS;
+	return -1;
+}
+
+static int sys_setuid(uid_t u)
+{
+	return (int)real.syscall(SYS_setuid, u);
+}
+
+static int sys_setgid(gid_t g)
+{
+	return (int)real.syscall(SYS_setgid, g);
+}
+
+static int sys_seteuid(uid_t u)
+{
+	return (int)real.syscall(SYS_setresuid, -1, u, -1);
+}
+
+static int sys_setegid(gid_t g)
+{
+	return (int)real.syscall(SYS_setresgid, -1, g, -1);
+}
+
+static int sys_setreuid(uid_t r, uid_t e)
+{
+	return (int)real.syscall(SYS_setreuid, r, e);
+}
+
+static int sys_setregid(gid_t r, gid_t e)
+{
+	return (int)real.syscall(SYS_setregid, r, e);
+}
+
+static int sys_setresuid(uid_t r, uid_t e, uid_t s)
+{
+	return (int)real.syscall(SYS_setresuid, r, e, s);
+}
+
+static int sys_setresgid(gid_t r, gid_t e, gid_t s)
+{
+	return (int)real.syscall(SYS_setresgid, r, e, s);
+}
+
+static int sys_setgroups(size_t n, const gid_t *g)
+{
+	return (int)real.syscall(SYS_setgroups, n, g);
+}
+
+static int sys_initgroups(const char *user, gid_t g)
+{
+	(void)user, (void)g;
+	errno = ENOSYS;
+	return -1;
+}
+
+static int sys_chroot(const char *path)
+{
+	return (int)real.syscall(SYS_chroot, path);
+}
+
+static int sys_setrlimit(int res, const struct rlimit *rl)
+{
+	return (int)real.syscall(SYS_setrlimit, res, rl);
+}
+
+static int sys_prlimit(pid_t pid, int res, const struct rlimit *rl,
+		       struct rlimit *old)
+{
+	return (int)real.syscall(SYS_prlimit64, pid, res, rl, old);
 }
 
 /*
@@ -177,6 +278,9 @@ static void real_resolve_all(void)
 {
 	int saved = errno;
 
+	/* First: the fallbacks below make their system calls through it
+	 * (calling syscall() by name would bind to our own hook). */
+	RESOLVE(syscall);
 	RESOLVE(socket);
 	RESOLVE(socketpair);
 	RESOLVE(setsockopt);
@@ -200,6 +304,23 @@ static void real_resolve_all(void)
 	RESOLVE(execv);
 	RESOLVE(execvp);
 	RESOLVE(execvpe);
+	RESOLVE(sigaction);
+	RESOLVE(sigprocmask);
+	RESOLVE(pthread_sigmask);
+	RESOLVE(prctl);
+	RESOLVE(setuid);
+	RESOLVE(setgid);
+	RESOLVE(seteuid);
+	RESOLVE(setegid);
+	RESOLVE(setreuid);
+	RESOLVE(setregid);
+	RESOLVE(setresuid);
+	RESOLVE(setresgid);
+	RESOLVE(setgroups);
+	RESOLVE(initgroups);
+	RESOLVE(chroot);
+	RESOLVE(setrlimit);
+	RESOLVE(prlimit);
 	errno = saved;
 }
 

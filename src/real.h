@@ -9,7 +9,10 @@
 #ifndef SOCKSHIM_REAL_H
 #define SOCKSHIM_REAL_H
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 struct real_fns {
 	int (*socket)(int, int, int);
@@ -34,6 +37,29 @@ struct real_fns {
 	int (*execv)(const char *, char *const[]);
 	int (*execvp)(const char *, char *const[]);
 	int (*execvpe)(const char *, char *const[], char *const[]);
+	/* Signals: the SIGBUS guard and the fatal-signal trim (sigguard.c). */
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	int (*sigprocmask)(int, const sigset_t *, sigset_t *);
+	int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
+	/* Sandboxes the program enters itself. */
+	int (*prctl)(int, unsigned long, unsigned long, unsigned long,
+		     unsigned long);
+	long (*syscall)(long, ...);
+	/* Credentials and the root: the log opens its file before them. */
+	int (*setuid)(uid_t);
+	int (*setgid)(gid_t);
+	int (*seteuid)(uid_t);
+	int (*setegid)(gid_t);
+	int (*setreuid)(uid_t, uid_t);
+	int (*setregid)(gid_t, gid_t);
+	int (*setresuid)(uid_t, uid_t, uid_t);
+	int (*setresgid)(gid_t, gid_t, gid_t);
+	int (*setgroups)(size_t, const gid_t *);
+	int (*initgroups)(const char *, gid_t);
+	int (*chroot)(const char *);
+	/* The file size limit the log must stay under. */
+	int (*setrlimit)(int, const struct rlimit *);
+	int (*prlimit)(pid_t, int, const struct rlimit *, struct rlimit *);
 };
 
 extern struct real_fns real;

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <linux/close_range.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "fdtab.h"
 #include "log.h"
 #include "real.h"
+#include "sandbox.h"
 #include "shim.h"
 
 #ifndef SOCKSHIM_SYSCONFDIR
@@ -54,7 +57,7 @@ static void report_errors(const struct config_errors *errs, const char *prog)
 	if (policy.on_error == ONERR_ABORT) {
 		log_warn("sockshim: invalid configuration; stopping %s "
 			 "(on_error = \"abort\")", prog);
-		_exit(EX_CONFIG);
+		real._exit(EX_CONFIG);
 	}
 	log_warn("sockshim: no valid configuration; running %s without "
 		 "sockshim (on_error = \"passthrough\")", prog);
@@ -88,9 +91,47 @@ static bool apply_env(const char *prog)
 	return false;
 }
 
+static void atfork_prepare(void)
+{
+	log_before_fork();
+}
+
 static void atfork_child(void)
 {
 	log_after_fork_child();
+}
+
+static bool discover(int fd, struct sockinfo *si);
+
+/*
+ * Sockets the process inherited (across exec, from inetd or systemd):
+ * known from the start, so even a first close of one is a socket's.
+ */
+static void find_inherited(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct sockinfo si;
+	struct dirent *e;
+	struct stat st;
+
+	if (!d) {
+		for (int fd = 0; fd < 256; fd++)
+			if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+			    !log_owns_fd(fd))
+				discover(fd, &si);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+
+		if (*end || end == e->d_name || fd == dirfd(d) || fd > INT_MAX)
+			continue;
+		if (fstat((int)fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		    !log_owns_fd((int)fd))
+			discover((int)fd, &si);
+	}
+	closedir(d);
 }
 
 static void shim_init_once(void)
@@ -109,7 +150,8 @@ static void shim_init_once(void)
 	} else if (apply_env(prog)) {
 		policy_set_program(&policy, prog);
 		log_open(&policy, prog);
-		pthread_atfork(NULL, NULL, atfork_child);
+		find_inherited();
+		pthread_atfork(atfork_prepare, NULL, atfork_child);
 		atomic_store(&active, true);
 	}
 	atomic_store_explicit(&ready, true, memory_order_release);
@@ -185,7 +227,7 @@ static void emit(struct log_rec *r)
  * Copy from a pointer the program gave us without trusting it: the
  * kernel checks the address, so a wild pointer is an error, not a crash.
  */
-static bool safe_read(void *dst, const void *src, size_t len)
+bool shim_safe_read(void *dst, const void *src, size_t len)
 {
 	static atomic_bool no_vm_readv;
 	struct iovec local = { dst, len }, remote = { (void *)src, len };
@@ -197,6 +239,8 @@ static bool safe_read(void *dst, const void *src, size_t len)
 		return false;
 	if (!len)
 		return true;
+	if (!sandbox_allows(SBX_READMEM))
+		return false;	/* a sandbox: no call of ours to check it */
 	if (!atomic_load_explicit(&no_vm_readv, memory_order_relaxed)) {
 		ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 
@@ -257,6 +301,9 @@ static bool discover(int fd, struct sockinfo *si)
 	int v;
 
 	memset(si, 0, sizeof(*si));
+	/* Under the program's own seccomp filter, only calls it allows. */
+	if (!sandbox_allows(SBX_GETSOCKOPT) || !sandbox_allows(SBX_SOCKNAME))
+		return false;
 	if (real.getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) != 0)
 		return false;
 	si->family = (uint16_t)v;
@@ -313,7 +360,11 @@ static void apply_one(const struct pol_apply *a, void *arg)
 	const void *buf;
 	socklen_t len = optval_encode(&a->val, &buf);
 
-	if (ac->enforce) {
+	if (ac->enforce && !sandbox_allows(SBX_SETSOCKOPT)) {
+		/* The program's seccomp filter forbids it: not ours to try. */
+		r.ret = -1;
+		r.err = EPERM;
+	} else if (ac->enforce) {
 		r.ret = real.setsockopt(ac->fd, e->level, e->optname, buf, len);
 		r.err = r.ret ? errno : 0;
 	}
@@ -409,7 +460,7 @@ static void app_value(int idx, const void *optval, socklen_t optlen,
 		optval_decode(t, optval, optlen, out);
 		return;
 	}
-	if (!safe_read(buf, optval, n)) {
+	if (!shim_safe_read(buf, optval, n)) {
 		memset(out, 0, sizeof(*out));
 		out->type = t;
 		out->len = optlen;
@@ -437,7 +488,7 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 		return INT_MIN;
 	if (need ? optlen < need : optlen > OPTVAL_STR_MAX)
 		return INT_MIN;
-	if (!safe_read(raw, optval, need ? need : optlen))
+	if (!shim_safe_read(raw, optval, need ? need : optlen))
 		return INT_MIN;
 	if (!optval_decode(e->type, raw, optlen, app))
 		return INT_MIN;
@@ -569,7 +620,7 @@ int shim_getsockopt(int fd, int level, int optname, void *optval,
 static bool copy_addr(const struct sockaddr *addr, socklen_t len,
 		      struct sockaddr_storage *copy)
 {
-	return len <= sizeof(*copy) && safe_read(copy, addr, len);
+	return len <= sizeof(*copy) && shim_safe_read(copy, addr, len);
 }
 
 /*
@@ -740,7 +791,7 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 		return is_accept4 ? real.accept4(fd, addr, len, flags) :
 				    real.accept(fd, addr, len);
 	/* The buffer's size: *len comes back as the peer's, maybe larger. */
-	if (addr && len && !safe_read(&given, len, sizeof(given)))
+	if (addr && len && !shim_safe_read(&given, len, sizeof(given)))
 		given = 0;
 	nfd = is_accept4 ? real.accept4(fd, addr, len, flags) :
 			   real.accept(fd, addr, len);

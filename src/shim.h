@@ -43,4 +43,18 @@ int shim_fcntl(int fd, int cmd, unsigned long arg, bool is64);
 int shim_close_range(unsigned int lo, unsigned int hi, int flags);
 void shim_closefrom(int lo);
 
+/* Copy from a pointer the program gave us; false if unreadable. */
+bool shim_safe_read(void *dst, const void *src, size_t len);
+
+/* The process around the sockets (shim_life.c): exec, credentials,
+ * sandboxes, limits. Each keeps the real call's result and errno. */
+void shim_exec_begin(void);
+void shim_exec_failed(void);
+void shim_cred_begin(void);
+void shim_cred_end(int ret);
+int shim_prctl(int op, unsigned long a, unsigned long b, unsigned long c,
+	       unsigned long d);
+long shim_syscall(long nr, long a, long b, long c, long d, long e, long f);
+void shim_limits_end(int ret, int resource);
+
 #endif
