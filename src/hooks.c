@@ -6,8 +6,11 @@
  */
 #include "build-config.h"
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/prctl.h>
@@ -31,10 +34,13 @@ static __attribute__((noreturn)) void real__exit(int status)
 		real.syscall(SYS_exit_group, status);
 }
 
+static atomic_bool hooks_ready;
+
 /* Before main, so on_error = "abort" stops a program before it starts. */
 __attribute__((constructor(101))) static void hooks_init(void)
 {
 	shim_init();
+	atomic_store(&hooks_ready, true);
 }
 
 /* After everything else, so records made by other destructors count. */
@@ -291,48 +297,49 @@ CRED_HOOK(setgroups, (size_t n, const gid_t *g), (n, g))
 CRED_HOOK(initgroups, (const char *user, gid_t g), (user, g))
 CRED_HOOK(chroot, (const char *path), (path))
 
-/* The file size limit the log stays under. */
-HOOK int setrlimit(__rlimit_resource_t res, const struct rlimit *rl)
-{
-	int ret;
+/*
+ * The file size limit the log stays under. A sanitizer runtime sets
+ * limits while it starts, before its own memory (and anything of ours
+ * that it checks) is ready: until our constructor has run, these go
+ * straight to libc, touching nothing of ours.
+ */
+#define RAW __attribute__((no_sanitize("address", "undefined")))
 
-	real_init();
-	ret = real.setrlimit((int)res, rl);
-	shim_limits_end(ret, (int)res);
-	return ret;
+RAW static void *libc_fn(void *volatile *slot, const char *name)
+{
+	void *fn = *slot;
+
+	if (!fn) {
+		fn = dlsym(RTLD_NEXT, name);
+		*slot = fn;
+	}
+	return fn;
 }
 
-HOOK int setrlimit64(__rlimit_resource_t res, const struct rlimit64 *rl)
-{
-	int ret;
+#define LIMIT_HOOK(name, params, args, res, applies)                          \
+	RAW HOOK int name params                                              \
+	{                                                                     \
+		static void *volatile slot;                                   \
+		int (*fn) params = (int(*) params)libc_fn(&slot, #name);      \
+		int ret;                                                      \
+                                                                              \
+		if (!fn) {                                                    \
+			errno = ENOSYS;                                       \
+			return -1;                                            \
+		}                                                             \
+		ret = fn args;                                                \
+		if (atomic_load_explicit(&hooks_ready, memory_order_relaxed)) \
+			shim_limits_end((applies) ? ret : -1, (int)(res));    \
+		return ret;                                                   \
+	}
 
-	real_init();
-	ret = real.setrlimit((int)res, (const struct rlimit *)rl);
-	shim_limits_end(ret, (int)res);
-	return ret;
-}
-
-HOOK int prlimit(pid_t pid, __rlimit_resource_t res, const struct rlimit *rl,
-		 struct rlimit *old)
-{
-	int ret;
-
-	real_init();
-	ret = real.prlimit(pid, (int)res, rl, old);
-	shim_limits_end(rl && (pid == 0 || pid == getpid()) ? ret : -1,
-			(int)res);
-	return ret;
-}
-
-HOOK int prlimit64(pid_t pid, __rlimit_resource_t res,
-		   const struct rlimit64 *rl, struct rlimit64 *old)
-{
-	int ret;
-
-	real_init();
-	ret = real.prlimit(pid, (int)res, (const struct rlimit *)rl,
-			   (struct rlimit *)old);
-	shim_limits_end(rl && (pid == 0 || pid == getpid()) ? ret : -1,
-			(int)res);
-	return ret;
-}
+LIMIT_HOOK(setrlimit, (__rlimit_resource_t res, const struct rlimit *rl),
+	   (res, rl), res, true)
+LIMIT_HOOK(setrlimit64, (__rlimit_resource_t res, const struct rlimit64 *rl),
+	   (res, rl), res, true)
+LIMIT_HOOK(prlimit, (pid_t pid, __rlimit_resource_t res,
+		     const struct rlimit *rl, struct rlimit *old),
+	   (pid, res, rl, old), res, rl && (pid == 0 || pid == getpid()))
+LIMIT_HOOK(prlimit64, (pid_t pid, __rlimit_resource_t res,
+		       const struct rlimit64 *rl, struct rlimit64 *old),
+	   (pid, res, rl, old), res, rl && (pid == 0 || pid == getpid()))

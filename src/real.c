@@ -234,17 +234,6 @@ static int sys_chroot(const char *path)
 	return (int)real.syscall(SYS_chroot, path);
 }
 
-static int sys_setrlimit(int res, const struct rlimit *rl)
-{
-	return (int)real.syscall(SYS_setrlimit, res, rl);
-}
-
-static int sys_prlimit(pid_t pid, int res, const struct rlimit *rl,
-		       struct rlimit *old)
-{
-	return (int)real.syscall(SYS_prlimit64, pid, res, rl, old);
-}
-
 /*
  * dlsym(RTLD_NEXT) normally finds libc. If it finds nothing, or finds a
  * symbol inside our own object (a second copy of sockshim preloaded, or an
@@ -319,8 +308,6 @@ static void real_resolve_all(void)
 	RESOLVE(setgroups);
 	RESOLVE(initgroups);
 	RESOLVE(chroot);
-	RESOLVE(setrlimit);
-	RESOLVE(prlimit);
 	errno = saved;
 }
 

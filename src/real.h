@@ -57,9 +57,6 @@ struct real_fns {
 	int (*setgroups)(size_t, const gid_t *);
 	int (*initgroups)(const char *, gid_t);
 	int (*chroot)(const char *);
-	/* The file size limit the log must stay under. */
-	int (*setrlimit)(int, const struct rlimit *);
-	int (*prlimit)(pid_t, int, const struct rlimit *, struct rlimit *);
 };
 
 extern struct real_fns real;

@@ -37,16 +37,15 @@ static inline void sb_puts(struct sb *b, const char *s)
 static inline void sb_ulong(struct sb *b, unsigned long long v, int width)
 {
 	char tmp[24];
-	int n = 0;
+	size_t start = sizeof(tmp);
 
 	do {
-		tmp[n++] = (char)('0' + v % 10);
+		tmp[--start] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v);
-	while (n < width)
-		tmp[n++] = '0';
-	while (n)
-		sb_putc(b, tmp[--n]);
+	} while (v && start > 0);
+	while (start > 0 && width > 0 && sizeof(tmp) - start < (size_t)width)
+		tmp[--start] = '0';
+	sb_putn(b, tmp + start, sizeof(tmp) - start);
 }
 
 static inline void sb_long(struct sb *b, long long v)

@@ -31,6 +31,18 @@ tests_unit_check_fdtab_SOURCES = tests/unit/check_fdtab.c
 tests_unit_check_fdtab_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_fdtab_LDADD = $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/check_logmap
+TESTS += tests/unit/check_logmap
+tests_unit_check_logmap_SOURCES = tests/unit/check_logmap.c
+tests_unit_check_logmap_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_logmap_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/check_sandbox
+TESTS += tests/unit/check_sandbox
+tests_unit_check_sandbox_SOURCES = tests/unit/check_sandbox.c
+tests_unit_check_sandbox_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_sandbox_LDADD = $(UNIT_LIBS)
+
 check_PROGRAMS += tests/unit/check_vocab
 TESTS += tests/unit/check_vocab
 tests_unit_check_vocab_SOURCES = tests/unit/check_vocab.c
