@@ -163,14 +163,30 @@ static void warn_unreachable(const char *name)
 
 	if (!find_program(name, path, sizeof(path)))
 		return;
-	if (stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
-		fprintf(stderr, "%s: warning: %s is set%cid: the dynamic loader "
-				"ignores LD_PRELOAD for it, so sockshim will not "
+	/*
+	 * The loader ignores LD_PRELOAD only in secure mode, when the exec
+	 * changes the credentials of the user running it: a set-user-ID file
+	 * owned by someone else, a set-group-ID one of another group, file
+	 * capabilities for anyone but root. root running a setuid-root or
+	 * capability binary keeps the preload.
+	 */
+	if (stat(path, &st) == 0 && (st.st_mode & S_ISUID) &&
+	    st.st_uid != getuid())
+		fprintf(stderr, "%s: warning: %s is setuid: for you the dynamic "
+				"loader ignores LD_PRELOAD, so sockshim will not "
 				"run in it\n",
-			cli_name, path, st.st_mode & S_ISUID ? 'u' : 'g');
-	if (getxattr(path, "security.capability", NULL, 0) > 0)
-		fprintf(stderr, "%s: warning: %s has file capabilities: the "
-				"dynamic loader ignores LD_PRELOAD for it\n",
+			cli_name, path);
+	else if (stat(path, &st) == 0 && (st.st_mode & S_ISGID) &&
+		 st.st_gid != getgid())
+		fprintf(stderr, "%s: warning: %s is setgid: for you the dynamic "
+				"loader ignores LD_PRELOAD, so sockshim will not "
+				"run in it\n",
+			cli_name, path);
+	else if (getuid() != 0 &&
+		 getxattr(path, "security.capability", NULL, 0) > 0)
+		fprintf(stderr, "%s: warning: %s has file capabilities: for "
+				"you the dynamic loader ignores LD_PRELOAD, so "
+				"sockshim will not run in it\n",
 			cli_name, path);
 	if (script_interpreter(path, interp, sizeof(interp)))
 		snprintf(path, sizeof(path), "%s", interp);
