@@ -6,7 +6,7 @@
 
 #include "log_fields.h"
 
-const struct log_field_info log_fields[LF_COUNT] = {
+const struct log_field_info log_fields[LOG_FIELD_COUNT] = {
 #define FIELD(id, name, meaning)                                            \
 	[LF_##id] = { name, ",\"" name "\":", sizeof(",\"" name "\":") - 1, \
 		      meaning },
@@ -16,7 +16,7 @@ const struct log_field_info log_fields[LF_COUNT] = {
 
 int log_field_find(const char *name, size_t len)
 {
-	for (int i = 0; i < LF_COUNT; i++)
+	for (int i = 0; i < LOG_FIELD_COUNT; i++)
 		if (strncmp(log_fields[i].name, name, len) == 0 &&
 		    !log_fields[i].name[len])
 			return i;

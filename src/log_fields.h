@@ -12,7 +12,7 @@ enum log_field {
 #define FIELD(id, name, meaning) LF_##id,
 #include "log_fields.def"
 #undef FIELD
-	LF_COUNT
+	LOG_FIELD_COUNT
 };
 
 struct log_field_info {
@@ -23,7 +23,7 @@ struct log_field_info {
 	const char *meaning;
 };
 
-extern const struct log_field_info log_fields[LF_COUNT];
+extern const struct log_field_info log_fields[LOG_FIELD_COUNT];
 
 /* The field a key names (name need not be NUL-terminated); -1 if none. */
 int log_field_find(const char *name, size_t len);

@@ -222,7 +222,7 @@ START_TEST(test_log_fields_table)
 {
 	char key[64];
 
-	for (int i = 0; i < LF_COUNT; i++) {
+	for (int i = 0; i < LOG_FIELD_COUNT; i++) {
 		const struct log_field_info *f = &log_fields[i];
 
 		ck_assert_msg(f->name && *f->name && f->meaning && *f->meaning,
@@ -297,7 +297,7 @@ START_TEST(test_log_writer_keys)
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(80) };
 	struct optval lin = linger(1, 0), gra = linger(0, 0), wv = ival(5);
-	unsigned char seen[LF_COUNT] = { 0 };
+	unsigned char seen[LOG_FIELD_COUNT] = { 0 };
 	char out[1024];
 	const struct log_rec recs[] = {
 		{ .call = LC_SOCKET, .fd = 3, .ret = 3, .family = AF_INET,
@@ -317,15 +317,18 @@ START_TEST(test_log_writer_keys)
 		{ .call = LC_CLOSE_RANGE, .fd = -1, .lo = 3, .hi = 9 },
 		{ .call = LC_CLOSEFROM, .fd = -1, .lo = 3 },
 		{ .call = LC_CLOSE, .fd = 4, .by_policy = true },
+		{ .call = LC_DROPPED, .ret = 3, .note = "file full" },
+		{ .call = LC_SECCOMP, .note = "continues" },
 	};
 
 	for (size_t i = 0; i < sizeof(recs) / sizeof(*recs); i++) {
 		ck_assert_uint_gt(log_format_json(&ctx, &recs[i], out,
 						  sizeof(out)), 0);
-		ck_assert_int_ge(check_keys(out, seen), 8);
+		/* ts, pid, tid, prog, call at least */
+		ck_assert_int_ge(check_keys(out, seen), 5);
 	}
 	/* And the records above use every field the table has. */
-	for (int f = 0; f < LF_COUNT; f++)
+	for (int f = 0; f < LOG_FIELD_COUNT; f++)
 		ck_assert_msg(seen[f], "no record wrote \"%s\"",
 			      log_fields[f].name);
 }
