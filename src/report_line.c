@@ -180,6 +180,9 @@ static bool rfc5424(struct cur *c, struct frame *fr)
 	    !field(c, NULL, NULL) || !field(c, NULL, NULL) ||
 	    !structured_data(c) || !lit(c, ' '))
 		return false;
+	/* rsyslog keeps the blank a message began with: "- -  {...}". */
+	while (c->p < c->end && *c->p == ' ')
+		c->p++;
 	if (c->end - c->p >= 3 && memcmp(c->p, bom, 3) == 0)
 		c->p += 3;
 	return at_record(c, fr);

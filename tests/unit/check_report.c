@@ -387,6 +387,9 @@ START_TEST(test_formats)
 		  "[y@1] " REC(5, "close"), "delta" },
 		{ "<14>1 - delta sockshim - - - \xef\xbb\xbf" REC(5, "close"),
 		  "delta" },
+		/* as rsyslog's RSYSLOG_SyslogProtocol23Format writes it */
+		{ "<14>1 2026-12-02T15:46:21+00:00 delta sockshim 123 - -  "
+		  REC(5, "close") "\n", "delta" },
 		{ "<14>1 - - sockshim - - - " REC(5, "close"),
 		  REPORT_NO_HOST },
 		/* the record's own host wins over the header's */
