@@ -22,3 +22,4 @@ tests_unit_check_report_LDADD = $(UNIT_LIBS) $(ZLIB_LIBS)
 EXTRA_DIST += tests/fixtures/report/sample.json tests/integration/report.sh \
 	tests/integration/rsyslog_fleet.sh
 EXTRA_DIST += bench/reportlog.py
+EXTRA_DIST += conf/rsyslog.d/sockshim.conf

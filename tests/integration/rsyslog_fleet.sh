@@ -1,7 +1,8 @@
 # rsyslog_fleet — sockshim's records through real rsyslog daemons to a
 # central log, summarised per host. Two "hosts", each its own rsyslogd
-# (localHostname alpha / beta, imuxsock on its own socket, a local copy
-# of what it receives, omfwd over TCP), and a central rsyslogd (imtcp on
+# (localHostname alpha / beta, imuxsock on its own socket, then the
+# shipped conf/rsyslog.d/sockshim.conf: a local copy of sockshim's
+# records, omfwd over TCP), and a central rsyslogd (imtcp on
 # a loopback port) writing RSYSLOG_FileFormat, RSYSLOG_TraditionalFileFormat
 # and RFC 5424 files. Programs under the shim on each host log with
 # log.path = "syslog:SOCKET". `sockshim report` of each central file
@@ -27,14 +28,25 @@ EOF
 bg rsyslogd -n -f "$T/central.conf" -i "$T/central/pid"
 wait_port "$port"
 
+# Each host runs the shipped conf/rsyslog.d/sockshim.conf: its own copy
+# of the records, and TCP to the central host.
+SHIPPED=${FIXTURES%/tests/fixtures}/conf/rsyslog.d/sockshim.conf
+[ -r "$SHIPPED" ] || fail "no $SHIPPED"
 for h in alpha beta; do
+	sed -e "s|/var/log/sockshim/sockshim.log|$T/$h/local.log|" \
+	    -e 's|target="loghost.example" port="514"|target="127.0.0.1" port="'"$port"'"|' \
+		"$SHIPPED" >"$T/$h/sockshim.conf"
+	grep -q "$T/$h/local.log" "$T/$h/sockshim.conf" &&
+		grep -q "port=\"$port\"" "$T/$h/sockshim.conf" ||
+		fail "the shipped rsyslog conf no longer names its file and target as expected"
 	cat >"$T/$h.conf" <<EOF
 global(workDirectory="$T/$h" localHostname="$h")
 module(load="imuxsock" SysSock.Use="off")
 input(type="imuxsock" Socket="$T/$h/log.sock" RateLimit.Interval="0")
-action(type="omfile" file="$T/$h/local.log" template="RSYSLOG_FileFormat")
-action(type="omfwd" target="127.0.0.1" port="$port" protocol="tcp")
+include(file="$T/$h/sockshim.conf")
 EOF
+	rsyslogd -N1 -f "$T/$h.conf" >"$T/$h/check.out" 2>&1 ||
+		fail "rsyslogd rejects the shipped conf: $(cat "$T/$h/check.out")"
 	bg rsyslogd -n -f "$T/$h.conf" -i "$T/$h/pid"
 done
 for _ in $(seq 50); do
