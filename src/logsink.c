@@ -39,57 +39,33 @@
 #include "sandbox.h"
 #include "sigguard.h"
 
-enum sink { SINK_NONE, SINK_FD, SINK_SYSLOG };
-enum { FILE_CLOSED, FILE_OPENING, FILE_OPEN, FILE_FAILED };
-
-#define PROG_MAX 64
-/* Our file descriptor lives high, out of the way of programs that expect
- * the lowest free numbers (and of their close-everything loops' cost). */
-#define LOG_FD_FLOOR 1000
-
-static enum sink sink, sink_before_sandbox;
+struct sink_state lg = {
+	.log_fd = -1,
+	.file_state = FILE_CLOSED,
+	.parent_fd = -1,
+	.file_mode = 0600,
+};
 bool log_on;
 bool log_only_policy;
 
+static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
+
 /* log_on mirrors the sink for the inline test every hook makes. */
-static void set_sink(enum sink to)
+void sink_set(enum sink to)
 {
-	sink = to;
+	lg.sink = to;
 	log_on = to != SINK_NONE;
 }
 
-static enum log_format format;
-static atomic_int log_fd = -1;
-static atomic_int file_state = FILE_CLOSED;
-static bool is_file;		/* a path, opened on the first record */
-static bool per_process;	/* the path names the pid: mapped, reopened
-				   after fork */
-static atomic_bool mapped;	/* records go through logmap */
-static bool append_only;	/* no mapping: children may share the file */
-static bool dropped_privileges;	/* since, our children may not create */
-static int parent_fd = -1;	/* fork child: the parent's shared file */
-static bool is_pipe;		/* a pipe or socket: guard against SIGPIPE */
-static char path_tmpl[LOG_PATH_MAX];
-static char path_now[LOG_PATH_MAX];	/* the path of the open file */
-static mode_t file_mode = 0600;
-static char prog[PROG_MAX + 1];
-static pid_t cached_pid;
-static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
-static __thread bool opening __attribute__((tls_model("initial-exec")));
-static atomic_ullong fsize_limit;	/* RLIMIT_FSIZE; 0: none */
-
-static void say_dropped(void);
-static atomic_long next_check;	/* CLOCK_MONOTONIC_COARSE second */
-
 pid_t log_pid(void)
 {
-	return cached_pid;
+	return lg.cached_pid;
 }
 
 static pid_t current_tid(void)
 {
 	if (!cached_tid)
-		cached_tid = sandbox_allows(SBX_GETTID) ? gettid() : cached_pid;
+		cached_tid = sandbox_allows(SBX_GETTID) ? gettid() : lg.cached_pid;
 	return cached_tid;
 }
 
@@ -123,7 +99,7 @@ static void gate_leave(void)
 
 /* Shut the gate and wait for the writers inside (about a second at
  * most); false: the gate is not ours, try another time. */
-static bool gate_close(void)
+bool sink_gate_close(void)
 {
 	struct timespec t0, t;
 
@@ -143,7 +119,7 @@ static bool gate_close(void)
 	return true;
 }
 
-static void gate_open(void)
+void sink_gate_open(void)
 {
 	gate_keeper = false;
 	atomic_store(&gate_shut, false);
@@ -173,272 +149,12 @@ static void count_drop(const char *why)
 	atomic_store_explicit(&any_dropped, true, memory_order_relaxed);
 }
 
-/* ------------------------------------------------------------- the file */
-
-static int fd_floor(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-		return LOG_FD_FLOOR;
-	if (rl.rlim_cur > 2 * LOG_FD_FLOOR)
-		return LOG_FD_FLOOR;
-	return (int)(rl.rlim_cur / 2);
-}
-
-int log_dup_high(int fd)
-{
-	return real.fcntl(fd, F_DUPFD_CLOEXEC, fd_floor());
-}
-
 static bool pipe_like(int fd)
 {
 	struct stat st;
 
 	return fstat(fd, &st) == 0 &&
 	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
-}
-
-#define DROPPED_ROOM 256
-
-static void refresh_limit(void)
-{
-	struct rlimit rl;
-	unsigned long long lim = 0;
-
-	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		lim = (unsigned long long)rl.rlim_cur;
-	atomic_store(&fsize_limit, lim);
-	/* Records stop short of the limit by room for the one that says
-	 * how many did not fit. */
-	logmap_set_limit(lim > 2 * DROPPED_ROOM ? lim - DROPPED_ROOM : lim);
-}
-
-/* Each warning once per process: a program must not drown in ours. */
-enum { W_OPEN, W_REOPEN, W_TYPE, W_PATH, W_COUNT };
-static atomic_bool warned[W_COUNT];
-
-static bool first_time(int w)
-{
-	return !atomic_exchange(&warned[w], true);
-}
-
-/* Open the path (as it expands now) for us; -1 on failure, with errno. */
-static int open_path(char *path, size_t len, bool warn)
-{
-	struct stat st;
-	int fd, high, err;
-
-	if (!log_expand_path(path_tmpl, cached_pid, prog, path, len)) {
-		if (warn && first_time(W_PATH))
-			log_warn("sockshim: log path too long: %s", path_tmpl);
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	/* O_NONBLOCK: a FIFO at the path must not block the program here.
-	 * Read access too: a shared writable mapping needs it. */
-	fd = open(path, (per_process ? O_RDWR : O_WRONLY) | O_APPEND | O_CREAT |
-				O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, file_mode);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 ||
-	    !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
-		if (warn && first_time(W_TYPE))
-			log_warn("sockshim: log %s is not a regular file", path);
-		real.close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	real.fcntl(fd, F_SETFL, O_APPEND);
-	high = log_dup_high(fd);
-	if (high >= 0) {
-		err = errno;
-		real.close(fd);
-		fd = high;
-		errno = err;
-	}
-	return fd;
-}
-
-static bool start_mapping(int fd)
-{
-	struct stat st;
-
-	const char *why = NULL;
-
-	if (!per_process || append_only || !sandbox_allows(SBX_FILES) ||
-	    fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return false;
-	/* Broken from the start (no space yet) still counts as mapped:
-	 * the once-a-second check maps it when it can. */
-	return logmap_start(fd, &why) || why;
-}
-
-static int open_file(void)
-{
-	char path[LOG_PATH_MAX];
-	int fd = open_path(path, sizeof(path), true);
-
-	if (fd < 0) {
-		int err = errno;
-
-		if (parent_fd >= 0) {
-			/* A child that may not create its own file (it dropped
-			 * privileges, or its parent did): its records go on in
-			 * the parent's file, one O_APPEND write each. */
-			fd = parent_fd;
-			parent_fd = -1;
-			append_only = true;
-			return fd;
-		}
-		if (err != ENAMETOOLONG && err != EINVAL && first_time(W_OPEN))
-			log_warn("sockshim: cannot open log %s: %s (records are "
-				 "counted; the path is tried again every "
-				 "second)", path, strerror(err));
-		return -1;
-	}
-	snprintf(path_now, sizeof(path_now), "%s", path);
-	if (parent_fd >= 0) {
-		real.close(parent_fd);
-		parent_fd = -1;
-	}
-	atomic_store(&mapped, start_mapping(fd));
-	return fd;
-}
-
-/* The log file on first use, so processes that never touch a socket
- * leave no empty file behind. */
-static int file_fd(void)
-{
-	int st = atomic_load_explicit(&file_state, memory_order_acquire);
-	int expected = FILE_CLOSED;
-
-	if (st == FILE_OPEN)
-		return atomic_load_explicit(&log_fd, memory_order_relaxed);
-	if (st == FILE_FAILED || opening)
-		return -1;
-	if (atomic_compare_exchange_strong(&file_state, &expected,
-					   FILE_OPENING)) {
-		int fd;
-
-		opening = true;
-		fd = open_file();
-		atomic_store(&log_fd, fd);
-		atomic_store_explicit(&file_state,
-				      fd >= 0 ? FILE_OPEN : FILE_FAILED,
-				      memory_order_release);
-		opening = false;
-		return fd;
-	}
-	for (int i = 0; i < 100000; i++) {
-		st = atomic_load_explicit(&file_state, memory_order_acquire);
-		if (st == FILE_OPEN)
-			return atomic_load(&log_fd);
-		if (st == FILE_FAILED)
-			return -1;
-		sched_yield();
-	}
-	return -1;
-}
-
-/* ------------------------------------------------------- once a second */
-
-/* The path now names another file (logrotate's create), or none. */
-static bool rotated(int fd)
-{
-	struct stat at_path, ours;
-
-	if (fstat(fd, &ours) != 0 || !S_ISREG(ours.st_mode))
-		return false;
-	if (stat(path_now, &at_path) != 0)
-		return errno == ENOENT;
-	return at_path.st_ino != ours.st_ino || at_path.st_dev != ours.st_dev;
-}
-
-/* Open the configured path again and put it under our descriptor
- * number, so writers holding the number go on in the new file. */
-static void reopen(int fd)
-{
-	char path[LOG_PATH_MAX];
-	int nfd = open_path(path, sizeof(path), false);
-
-	if (nfd < 0) {
-		if (first_time(W_REOPEN))
-			log_warn("sockshim: cannot reopen log %s after it was "
-				 "moved: %s (records go on in the moved file)",
-				 path, strerror(errno));
-		snprintf(path_now, sizeof(path_now), "%s", "");
-		return;
-	}
-	if (atomic_load(&mapped)) {
-		logmap_finish(fd, true);
-		atomic_store(&mapped, false);
-	}
-	if (real.dup3(nfd, fd, O_CLOEXEC) >= 0)
-		snprintf(path_now, sizeof(path_now), "%s", path);
-	real.close(nfd);
-	atomic_store(&mapped, start_mapping(fd));
-}
-
-static void check_file(void)
-{
-	int fd = atomic_load(&log_fd);
-	int st = atomic_load(&file_state);
-
-	if (st == FILE_FAILED) {
-		if (!gate_close())
-			return;
-		fd = open_file();
-		if (fd >= 0) {
-			atomic_store(&log_fd, fd);
-			atomic_store(&file_state, FILE_OPEN);
-		}
-		gate_open();
-		return;
-	}
-	if (st != FILE_OPEN || fd < 0 || !path_now[0])
-		return;
-	if (rotated(fd)) {
-		if (gate_close()) {
-			reopen(fd);
-			gate_open();
-		}
-		return;
-	}
-	if (atomic_load(&mapped)) {
-		struct stat s;
-		const char *why;
-
-		if (!logmap_broken() &&
-		    (fstat(fd, &s) != 0 || (size_t)s.st_size >= logmap_end()))
-			return;
-		/* Truncated (copytruncate), or out of space or size: map
-		 * again at the end of the file's records. */
-		if (gate_close()) {
-			logmap_restart(fd, &why);
-			if (!logmap_active())
-				atomic_store(&mapped, false);
-			gate_open();
-		}
-	}
-}
-
-static void maybe_check(void)
-{
-	struct timespec t;
-	long due = atomic_load_explicit(&next_check, memory_order_relaxed);
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
-	if (t.tv_sec < due)
-		return;
-	if (!atomic_compare_exchange_strong(&next_check, &due, t.tv_sec + 1))
-		return;
-	/* Under a program's own sandbox, no upkeep: those calls may kill. */
-	if (!sandbox_allows(SBX_FILES) || opening)
-		return;
-	refresh_limit();
-	if (sink == SINK_FD && is_file)
-		check_file();
 }
 
 /* ------------------------------------------------------------- writing */
@@ -487,13 +203,13 @@ static bool write_guarded(int fd, const char *buf, size_t n, int sig)
 
 static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 {
-	unsigned long long lim = atomic_load_explicit(&fsize_limit,
+	unsigned long long lim = atomic_load_explicit(&lg.fsize_limit,
 						      memory_order_relaxed);
 	bool ok;
 
-	if (is_pipe && sandbox_allows(SBX_SIGMASK)) {
+	if (lg.is_pipe && sandbox_allows(SBX_SIGMASK)) {
 		ok = write_guarded(fd, buf, n, SIGPIPE);
-	} else if (lim && is_file) {
+	} else if (lim && lg.is_file) {
 		struct stat st;
 
 		/* Stay under the limit: the record whole or not at all. */
@@ -509,7 +225,7 @@ static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 		ssize_t w = write(fd, buf, n);
 
 		ok = w == (ssize_t)n;
-		if (w > 0 && !ok && per_process) {
+		if (w > 0 && !ok && lg.per_process) {
 			/* Part of a record (a full disk): take it back, our
 			 * file has no other writer. */
 			struct stat st;
@@ -531,19 +247,19 @@ static bool write_record(const char *buf, size_t n, const char **why)
 {
 	int fd;
 
-	if (sink == SINK_SYSLOG) {
+	if (lg.sink == SINK_SYSLOG) {
 		*why = "syslog unavailable";
-		return logsys_send(atomic_load_explicit(&log_fd,
+		return logsys_send(atomic_load_explicit(&lg.log_fd,
 							memory_order_relaxed),
 				   buf, n - 1);
 	}
-	fd = is_file ? file_fd() :
-		       atomic_load_explicit(&log_fd, memory_order_relaxed);
+	fd = lg.is_file ? sink_file_fd() :
+		       atomic_load_explicit(&lg.log_fd, memory_order_relaxed);
 	if (fd < 0) {
 		*why = "cannot open";
 		return false;
 	}
-	if (atomic_load_explicit(&mapped, memory_order_relaxed)) {
+	if (atomic_load_explicit(&lg.mapped, memory_order_relaxed)) {
 		switch (logmap_append(fd, buf, n, why)) {
 		case LM_WRITTEN:
 			return true;
@@ -551,7 +267,7 @@ static bool write_record(const char *buf, size_t n, const char **why)
 			/* Truncated under us: map again at once, on the next
 			 * record, not a second later. */
 			if (*why && strcmp(*why, "truncated") == 0)
-				atomic_store(&next_check, 0);
+				atomic_store(&lg.next_check, 0);
 			return false;
 		case LM_NOT_MAPPED:
 			break;
@@ -562,16 +278,16 @@ static bool write_record(const char *buf, size_t n, const char **why)
 
 static size_t format_record(const struct log_rec *r, char *buf, size_t len)
 {
-	struct log_ctx c = { .pid = cached_pid, .tid = current_tid(),
-			     .prog = prog };
+	struct log_ctx c = { .pid = lg.cached_pid, .tid = current_tid(),
+			     .prog = lg.prog };
 
 	clock_gettime(CLOCK_REALTIME, &c.ts);
-	return format == LOGF_JSON ? log_format_json(&c, r, buf, len) :
+	return lg.format == LOGF_JSON ? log_format_json(&c, r, buf, len) :
 				     log_format_text(&c, r, buf, len);
 }
 
 /* Emit one record through the gate; false: it was dropped (counted). */
-static bool emit_now(const struct log_rec *r)
+bool sink_emit_now(const struct log_rec *r)
 {
 	char buf[RECORD_MAX];
 	const char *why = "busy";
@@ -588,7 +304,7 @@ static bool emit_now(const struct log_rec *r)
 }
 
 /* Say what was lost, once the log writes again. */
-static void say_dropped(void)
+void sink_say_dropped(void)
 {
 	if (saying || !atomic_exchange(&any_dropped, false))
 		return;
@@ -601,7 +317,7 @@ static void say_dropped(void)
 		if (!n)
 			continue;
 		r.ret = (long)n;
-		if (!emit_now(&r)) {
+		if (!sink_emit_now(&r)) {
 			/* Still failing: this one is lost too. */
 			atomic_fetch_add(&dropped[i], n);
 			atomic_store(&any_dropped, true);
@@ -612,12 +328,12 @@ static void say_dropped(void)
 
 void log_emit(const struct log_rec *r)
 {
-	if (sink == SINK_NONE)
+	if (lg.sink == SINK_NONE)
 		return;
-	maybe_check();
-	if (emit_now(r) &&
+	sink_maybe_check();
+	if (sink_emit_now(r) &&
 	    atomic_load_explicit(&any_dropped, memory_order_relaxed))
-		say_dropped();
+		sink_say_dropped();
 }
 
 /* ---------------------------------------------------------- open, warn */
@@ -626,36 +342,36 @@ void log_open(const struct policy *p, const char *progname)
 {
 	const char *path = p->log.path;
 
-	snprintf(prog, sizeof(prog), "%s", progname && *progname ? progname : "?");
-	cached_pid = getpid();
-	format = p->log.format;
+	snprintf(lg.prog, sizeof(lg.prog), "%s", progname && *progname ? progname : "?");
+	lg.cached_pid = getpid();
+	lg.format = p->log.format;
 	log_only_policy = p->log.calls == LOGC_POLICY;
-	file_mode = p->log.file_mode;
-	snprintf(path_tmpl, sizeof(path_tmpl), "%s", path);
-	refresh_limit();
+	lg.file_mode = p->log.file_mode;
+	snprintf(lg.path_tmpl, sizeof(lg.path_tmpl), "%s", path);
+	sink_refresh_limit();
 	if (strcmp(path, "none") == 0) {
-		set_sink(SINK_NONE);
+		sink_set(SINK_NONE);
 	} else if (strcmp(path, "stderr") == 0) {
 		int fd = log_dup_high(STDERR_FILENO);
 
-		is_pipe = fd >= 0 && pipe_like(fd);
-		atomic_store(&log_fd, fd);
-		atomic_store(&file_state, fd >= 0 ? FILE_OPEN : FILE_FAILED);
-		set_sink(fd >= 0 ? SINK_FD : SINK_NONE);
+		lg.is_pipe = fd >= 0 && pipe_like(fd);
+		atomic_store(&lg.log_fd, fd);
+		atomic_store(&lg.file_state, fd >= 0 ? FILE_OPEN : FILE_FAILED);
+		sink_set(fd >= 0 ? SINK_FD : SINK_NONE);
 	} else if (strcmp(path, "syslog") == 0 ||
 		   strncmp(path, "syslog:", 7) == 0) {
 		int fd = logsys_open(path[6] == ':' ? path + 7 : "/dev/log",
 				     p->log.facility, p->log.ident);
 
-		atomic_store(&log_fd, fd);
-		set_sink(fd >= 0 ? SINK_SYSLOG : SINK_NONE);
+		atomic_store(&lg.log_fd, fd);
+		sink_set(fd >= 0 ? SINK_SYSLOG : SINK_NONE);
 	} else {
-		is_file = true;
-		per_process = strstr(path, "%p") != NULL;
-		set_sink(SINK_FD);
+		lg.is_file = true;
+		lg.per_process = strstr(path, "%p") != NULL;
+		sink_set(SINK_FD);
 		/* A mapped file needs its SIGBUS guard before any thread
 		 * can block the signal; fatal signals trim the file. */
-		if (per_process)
+		if (lg.per_process)
 			sigguard_arm(log_fatal_signal);
 	}
 }
@@ -697,26 +413,26 @@ void log_warn(const char *fmt, ...)
 
 bool log_owns_fd(int fd)
 {
-	return fd >= 0 && sink != SINK_NONE &&
-	       (fd == atomic_load_explicit(&log_fd, memory_order_relaxed) ||
-		fd == parent_fd);
+	return fd >= 0 && lg.sink != SINK_NONE &&
+	       (fd == atomic_load_explicit(&lg.log_fd, memory_order_relaxed) ||
+		fd == lg.parent_fd);
 }
 
 int log_fd_number(void)
 {
-	return sink != SINK_NONE ? atomic_load(&log_fd) : -1;
+	return lg.sink != SINK_NONE ? atomic_load(&lg.log_fd) : -1;
 }
 
 void log_move_fd(void)
 {
-	int old = atomic_load(&log_fd);
+	int old = atomic_load(&lg.log_fd);
 	bool shut;
 	int fd;
 
 	if (old < 0)
 		return;
 	/* Writers holding the old number must be out before it closes. */
-	shut = gate_close();
+	shut = sink_gate_close();
 	fd = real.fcntl(old, F_DUPFD_CLOEXEC, old + 1);
 	/* Nothing free above (RLIMIT_NOFILE): the highest free one below. */
 	for (int below = old - 1; fd < 0 && below > STDERR_FILENO; below--)
@@ -727,186 +443,29 @@ void log_move_fd(void)
 		 * dup2 would put records into its file or socket (SIGPIPE on
 		 * an unconnected one): stop logging instead.
 		 */
-		atomic_store(&log_fd, -1);
-		set_sink(SINK_NONE);
+		atomic_store(&lg.log_fd, -1);
+		sink_set(SINK_NONE);
 		real.close(old);
 		if (shut)
-			gate_open();
+			sink_gate_open();
 		log_warn("sockshim: no file descriptor left for the log; "
 			 "logging stops");
 		return;
 	}
-	atomic_store(&log_fd, fd);
+	atomic_store(&lg.log_fd, fd);
 	real.close(old);
 	if (shut)
-		gate_open();
+		sink_gate_open();
 }
 
-/* ------------------------------------------------- the process's life */
-
-/* Stop mapping (the file trimmed, O_APPEND again): before exec, a
- * sandbox, or at exit. */
-static void finish_mapping(void)
+/* In a fork child: what was the parent's threads' is not ours. */
+void sink_after_fork(void)
 {
-	int fd = atomic_load(&log_fd);
-	bool shut;
-
-	if (!atomic_load(&mapped) || fd < 0)
-		return;
-	shut = gate_close();
-	logmap_finish(fd, true);
-	atomic_store(&mapped, false);
-	if (shut)
-		gate_open();
-}
-
-static bool our_process(void)
-{
-	/* A vfork child shares our memory and our mapping: hands off.
-	 * (Under a sandbox there is no mapping, and getpid may be refused.) */
-	return sandbox_entered() || getpid() == cached_pid;
-}
-
-void log_close(void)
-{
-	if (sink == SINK_NONE || !our_process())
-		return;
-	finish_mapping();
-	say_dropped();	/* with write(2): the mapping may be what failed */
-}
-
-void log_before_exec(void)
-{
-	if (sink == SINK_NONE || !our_process())
-		return;
-	sigguard_before_exec();
-	say_dropped();
-	finish_mapping();
-}
-
-void log_exec_failed(void)
-{
-	int fd = atomic_load(&log_fd);
-
-	if (sink == SINK_NONE || !our_process())
-		return;
-	sigguard_exec_failed();
-	if (!is_file || atomic_load(&file_state) != FILE_OPEN || fd < 0 ||
-	    atomic_load(&mapped))
-		return;
-	if (gate_close()) {
-		atomic_store(&mapped, start_mapping(fd));
-		gate_open();
-	}
-}
-
-void log_prepare_drop(void)
-{
-	if (sink == SINK_FD && is_file && sandbox_allows(SBX_FILES))
-		file_fd();	/* while we still may */
-}
-
-void log_after_drop(void)
-{
-	dropped_privileges = true;
-}
-
-void log_before_fork(void)
-{
-	/*
-	 * After a privilege drop a child may not create its own file: it
-	 * will append to ours, so ours stops being mapped (a mapping and
-	 * O_APPEND writes cannot share a file).
-	 */
-	if (!dropped_privileges || !per_process || !atomic_load(&mapped))
-		return;
-	append_only = true;
-	finish_mapping();
-}
-
-void log_before_sandbox(unsigned int allowed)
-{
-	struct log_rec r = { .call = LC_SECCOMP, .fd = -1 };
-	bool can;
-
-	if (sink == SINK_NONE)
-		return;
-	finish_mapping();
-	append_only = true;
-	if (is_file)
-		file_fd();	/* later we may not open anything */
-	can = sink == SINK_SYSLOG ? allowed & (1U << SBX_SEND) :
-				    allowed & (1U << SBX_WRITE);
-	r.note = can ? "continues" : "stops";
-	emit_now(&r);
-	say_dropped();
-	sink_before_sandbox = sink;
-	if (!can)
-		set_sink(SINK_NONE);
-}
-
-void log_sandbox_failed(void)
-{
-	if (sink_before_sandbox != SINK_NONE && sink == SINK_NONE)
-		set_sink(sink_before_sandbox);
-}
-
-void log_limits_changed(void)
-{
-	if (sandbox_allows(SBX_FILES))
-		refresh_limit();
-}
-
-void log_fatal_signal(int sig)
-{
-	int fd = atomic_load(&log_fd);
-
-	(void)sig;
-	if (fd >= 0 && atomic_load(&mapped) && getpid() == cached_pid)
-		logmap_fatal(fd);
-}
-
-void log_after_fork_child(void)
-{
-	int fd = atomic_load(&log_fd);
-
-	cached_pid = getpid();
 	cached_tid = 0;
-	opening = false;
 	atomic_store(&gate_users, 0);
 	atomic_store(&gate_shut, false);
 	gate_keeper = false;
 	for (size_t i = 0; i < NREASONS; i++)
 		atomic_store(&dropped[i], 0);	/* the parent's to say */
 	atomic_store(&any_dropped, false);
-	if (sink != SINK_FD || !is_file)
-		return;
-	/*
-	 * Forked while another thread was opening the file: that thread is
-	 * not in the child, so open afresh here.
-	 */
-	if (atomic_load(&file_state) == FILE_OPENING) {
-		atomic_store(&log_fd, -1);
-		atomic_store(&file_state, FILE_CLOSED);
-		fd = -1;
-	}
-	if (!per_process)
-		return;	/* one shared file: the inherited O_APPEND fd serves */
-	/* The parent's file and mapping are the parent's: start our own on
-	 * the first record. A parent appending with write(2) lends us its
-	 * file in case ours cannot be created. */
-	logmap_drop();
-	if (parent_fd >= 0 && parent_fd != fd)
-		real.close(parent_fd);
-	parent_fd = -1;
-	if (fd >= 0) {
-		if (atomic_load(&mapped) || atomic_load(&file_state) != FILE_OPEN)
-			real.close(fd);
-		else
-			parent_fd = fd;
-	}
-	atomic_store(&mapped, false);
-	append_only = false;
-	atomic_store(&log_fd, -1);
-	atomic_store(&file_state, FILE_CLOSED);
 }
