@@ -23,8 +23,12 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "log_fields.h"
 #include "logwords.h"
 #include "strbuf.h"
+
+/* ,"key": from the one table of record keys (log_fields.def). */
+#define json_field(b, f) sb_putn((b), log_fields[f].key, log_fields[f].keylen)
 
 /* ---- text: sockshim[pid prog] call(args) = ret ---- */
 
@@ -263,11 +267,11 @@ static void sb_who(struct sb *b, const struct log_ctx *c)
 		struct sb w = { .p = who.text, .len = 0,
 				.cap = sizeof(who.text) };
 
-		json_key(&w, "pid");
+		json_field(&w, LF_PID);
 		sb_ulong(&w, (unsigned long long)c->pid, 0);
-		json_key(&w, "tid");
+		json_field(&w, LF_TID);
 		sb_ulong(&w, (unsigned long long)c->tid, 0);
-		json_key(&w, "prog");
+		json_field(&w, LF_PROG);
 		sb_jstr(&w, c->prog);
 		who.len = w.len;
 		who.pid = c->pid;
@@ -284,89 +288,89 @@ static void json_args(struct sb *b, const struct log_rec *r)
 	switch (r->call) {
 	case LC_SOCKET:
 	case LC_SOCKETPAIR:
-		json_key(b, "family");
+		json_field(b, LF_FAMILY);
 		logw_sym(b, log_family_name(r->family), r->family, true);
-		json_key(b, "type");
+		json_field(b, LF_TYPE);
 		logw_type(b, r->type, true);
-		json_key(b, "proto");
+		json_field(b, LF_PROTO);
 		/* 0 asks for the family's default: name the one it gets. */
 		logw_sym(b, logw_proto_name(logw_effective_proto(r)), r->protocol, true);
 		break;
 	case LC_SETSOCKOPT:
 	case LC_GETSOCKOPT:
-		json_key(b, "level");
+		json_field(b, LF_LEVEL);
 		logw_opt(b, r, true);
 		if (r->val) {
-			json_key(b, "val");
+			json_field(b, LF_VAL);
 			logw_value(b, r->val, true);
 		}
 		if (logw_app_changed(r)) {
-			json_key(b, "app_val");
+			json_field(b, LF_APP_VAL);
 			logw_value(b, r->app_val, true);
 		}
 		if (r->would_val) {
-			json_key(b, "would_val");
+			json_field(b, LF_WOULD_VAL);
 			logw_value(b, r->would_val, true);
 		}
 		break;
 	case LC_BIND:
 	case LC_CONNECT:
-		json_key(b, "addr");
+		json_field(b, LF_ADDR);
 		sb_putc(b, '"');
 		logw_addr(b, r->addr, r->addrlen);
 		sb_putc(b, '"');
 		break;
 	case LC_LISTEN:
-		json_key(b, "backlog");
+		json_field(b, LF_BACKLOG);
 		sb_long(b, r->arg);
 		break;
 	case LC_ACCEPT:
 	case LC_ACCEPT4:
-		json_key(b, "listen_fd");
+		json_field(b, LF_LISTEN_FD);
 		sb_long(b, r->listen_fd);
 		if (r->addr) {
-			json_key(b, "peer");
+			json_field(b, LF_PEER);
 			sb_putc(b, '"');
 			logw_addr(b, r->addr, r->addrlen);
 			sb_putc(b, '"');
 		}
 		if (r->call == LC_ACCEPT4) {
-			json_key(b, "flags");
+			json_field(b, LF_FLAGS);
 			sb_long(b, r->arg);
 		}
 		break;
 	case LC_DUP2:
 	case LC_DUP3:
-		json_key(b, "arg");
+		json_field(b, LF_ARG);
 		sb_long(b, r->arg);
 		break;
 	case LC_FCNTL:
-		json_key(b, "cmd");
+		json_field(b, LF_CMD);
 		logw_sym(b, logw_fcntl_name(r->arg), r->arg, true);
-		json_key(b, "arg");
+		json_field(b, LF_ARG);
 		sb_ulong(b, r->lo, 0);
 		break;
 	case LC_CLOSE_RANGE:
-		json_key(b, "first");
+		json_field(b, LF_FIRST);
 		sb_ulong(b, r->lo, 0);
-		json_key(b, "last");
+		json_field(b, LF_LAST);
 		sb_ulong(b, r->hi, 0);
-		json_key(b, "flags");
+		json_field(b, LF_FLAGS);
 		sb_long(b, r->arg);
 		break;
 	case LC_CLOSEFROM:
-		json_key(b, "first");
+		json_field(b, LF_FIRST);
 		sb_ulong(b, r->lo, 0);
 		break;
 	default:
 		break;
 	}
 	if (act) {
-		json_key(b, "action");
+		json_field(b, LF_ACTION);
 		sb_name(b, act);
 	}
 	if (act && r->rule) {
-		json_key(b, "rule");
+		json_field(b, LF_RULE);
 		sb_jstr(b, r->rule);
 	}
 }
@@ -381,29 +385,29 @@ size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
 	sb_puts(&b, "{\"ts\":");
 	sb_timestamp(&b, &c->ts);
 	sb_who(&b, c);
-	json_key(&b, "call");
+	json_field(&b, LF_CALL);
 	sb_name(&b, log_call_name(r->call));
 	if (r->call == LC_DROPPED || r->call == LC_SECCOMP) {
 		if (r->call == LC_DROPPED) {
-			json_key(&b, "count");
+			json_field(&b, LF_COUNT);
 			sb_long(&b, r->ret);
-			json_key(&b, "reason");
+			json_field(&b, LF_REASON);
 		} else {
-			json_key(&b, "log");
+			json_field(&b, LF_LOG);
 		}
 		sb_jstr(&b, r->note ? r->note : "?");
 		sb_putc(&b, '}');
 		return sb_finish(&b);
 	}
-	json_key(&b, "fd");
+	json_field(&b, LF_FD);
 	sb_long(&b, r->fd);
-	json_key(&b, "ret");
+	json_field(&b, LF_RET);
 	sb_long(&b, r->ret);
 	if (r->err) {
-		json_key(&b, "errno");
+		json_field(&b, LF_ERRNO);
 		sb_name(&b, log_errno_name(r->err));
 	}
-	json_key(&b, "origin");
+	json_field(&b, LF_ORIGIN);
 	sb_name(&b, r->by_policy ? "policy" : "app");
 	json_args(&b, r);
 	sb_putc(&b, '}');

@@ -43,6 +43,8 @@ struct log_rec {
 	int family, type, protocol;
 	/* setsockopt, getsockopt */
 	int level, optname;
+	bool has_opt;		/* opt is the catalogue index, looked up once */
+	int opt;
 	const struct optval *val;	/* what took effect / was read */
 	const struct optval *app_val;	/* what the program asked for */
 	const struct optval *would_val;	/* audit: what enforce would set */

@@ -314,7 +314,7 @@ void logw_addr(struct sb *b, const struct sockaddr *sa, socklen_t len)
 
 void logw_opt(struct sb *b, const struct log_rec *r, bool json)
 {
-	int idx = optcat_find(r->level, r->optname);
+	int idx = r->has_opt ? r->opt : optcat_find(r->level, r->optname);
 
 	logw_sym(b, optcat_level_name(r->level), r->level, json);
 	sb_puts(b, json ? ",\"opt\":" : ", ");
