@@ -6,6 +6,14 @@
 # themselves (nginx, haproxy, sshd, PostgreSQL), judged by what the
 # programs and the kernel show and by exact record counts.
 DAEMON_TESTS = \
+	tests/integration/log_truncate.sh \
+	tests/integration/logrotate.sh \
+	tests/integration/log_fsize.sh \
+	tests/integration/sigterm_trim.sh \
+	tests/integration/exec_log.sh \
+	tests/integration/nginx_privdrop.sh \
+	tests/integration/haproxy_daemon.sh \
+	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 
 TESTS += $(DAEMON_TESTS)
