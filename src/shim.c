@@ -210,6 +210,64 @@ static void leave(void)
 	depth--;
 }
 
+/*
+ * One interposed call, from entry to return. call_begin enters shim code
+ * and keeps the program's errno; call_done takes the real call's result;
+ * call_end logs, leaves and hands errno back as libc would have left it:
+ * the program's own after a success (whatever the shim's calls did to
+ * it), the real call's after a failure.
+ */
+struct frame {
+	int caller_errno;
+	bool failed;
+	int err;	/* errno of the real call when it failed */
+	long ret;
+};
+
+static inline bool call_begin(struct frame *f)
+{
+	if (!enter())
+		return false;
+	f->caller_errno = errno;
+	return true;
+}
+
+/* Right after the real call, before anything else touches errno. */
+static inline void call_done(struct frame *f, long ret)
+{
+	f->ret = ret;
+	f->failed = ret < 0;
+	f->err = f->failed ? errno : 0;
+}
+
+/* The call fails without reaching libc. */
+static inline void call_refuse(struct frame *f, int err)
+{
+	f->ret = -1;
+	f->failed = true;
+	f->err = err;
+}
+
+static void emit(struct log_rec *r);
+
+/* The record of this call, as the program saw it. */
+static inline void call_emit(const struct frame *f, struct log_rec *r)
+{
+	r->ret = f->ret;
+	r->err = f->err;
+	emit(r);
+}
+
+/* Log r if given, leave, and return what the program sees. */
+static inline long call_end(struct frame *f, struct log_rec *r)
+{
+	if (r)
+		call_emit(f, r);
+	leave();
+	errno = f->failed ? f->err : f->caller_errno;
+	return f->ret;
+}
+
 /* ------------------------------------------------------------- helpers */
 
 static bool logging(enum pol_action action)
@@ -227,7 +285,7 @@ static void emit(struct log_rec *r)
  * Copy from a pointer the program gave us without trusting it: the
  * kernel checks the address, so a wild pointer is an error, not a crash.
  */
-bool shim_safe_read(void *dst, const void *src, size_t len)
+static bool safe_read(void *dst, const void *src, size_t len)
 {
 	static atomic_bool no_vm_readv;
 	struct iovec local = { dst, len }, remote = { (void *)src, len };
@@ -258,6 +316,16 @@ bool shim_safe_read(void *dst, const void *src, size_t len)
 		return false;
 	memcpy(dst, src, len);
 	return true;
+}
+
+/* Called before the real call too: errno stays the program's. */
+bool shim_safe_read(void *dst, const void *src, size_t len)
+{
+	int err = errno;
+	bool ok = safe_read(dst, src, len);
+
+	errno = err;
+	return ok;
 }
 
 static int default_protocol(int family, int type, int protocol)
@@ -294,7 +362,7 @@ static void addr_facts(const struct sockaddr *sa, socklen_t len,
  * A socket we did not see created (inherited across exec, made by a raw
  * system call): ask the kernel once and remember.
  */
-static bool discover(int fd, struct sockinfo *si)
+static bool ask_kernel(int fd, struct sockinfo *si)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(int), slen;
@@ -332,6 +400,16 @@ static bool discover(int fd, struct sockinfo *si)
 	}
 	fdtab_set(fd, si);
 	return true;
+}
+
+/* As ask_kernel; its failed questions leave errno as it was. */
+static bool discover(int fd, struct sockinfo *si)
+{
+	int err = errno;
+	bool ok = ask_kernel(fd, si);
+
+	errno = err;
+	return ok;
 }
 
 static bool known(int fd, struct sockinfo *si)
@@ -380,6 +458,42 @@ static void apply_event(int fd, struct sockinfo *si, enum pol_event ev)
 	fdtab_set(fd, si);
 }
 
+/*
+ * bind, listen and connect each reveal a fact rules may name. The rules
+ * that now match are applied before the real call, when the kernel still
+ * needs them (SO_REUSEADDR before bind, buffer sizes before listen and
+ * connect); if the call fails, the fact is withdrawn again, keeping the
+ * record of the rules that ran (their options stay set).
+ */
+struct tentative {
+	bool have;
+	struct sockinfo si, before;
+};
+
+/* What we know of fd, to be changed by the caller, or false. */
+static bool tentative_begin(int fd, struct tentative *t)
+{
+	t->have = known(fd, &t->si);
+	if (t->have)
+		t->before = t->si;
+	return t->have;
+}
+
+/* The caller changed t->si: apply the rules it makes match, store it. */
+static void tentative_apply(int fd, struct tentative *t, enum pol_event ev)
+{
+	apply_event(fd, &t->si, ev);
+}
+
+/* After the real call: the facts hold, or go back to what they were. */
+static void tentative_end(int fd, struct tentative *t, bool holds)
+{
+	if (!t->have || holds)
+		return;
+	t->before.rules_applied = t->si.rules_applied;
+	fdtab_set(fd, &t->before);
+}
+
 /* ------------------------------------------------------------ creation */
 
 /* The facts of a new socket (the caller stores them). */
@@ -393,43 +507,38 @@ static void created(int family, int type, int protocol, struct sockinfo *si)
 
 int shim_socket(int domain, int type, int protocol)
 {
+	struct frame f;
 	struct sockinfo si;
-	int fd, err;
+	int fd;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.socket(domain, type, protocol);
 	fd = real.socket(domain, type, protocol);
-	err = errno;
+	call_done(&f, fd);
 	if (logging(ACT_NONE)) {
 		struct log_rec r = { .call = LC_SOCKET, .family = domain,
 				     .type = type, .protocol = protocol,
-				     .fd = fd, .ret = fd,
-				     .err = fd < 0 ? err : 0 };
+				     .fd = fd };
 
-		log_emit(&r);
+		call_emit(&f, &r);
 	}
 	if (fd >= 0) {
 		created(domain, type, protocol, &si);
 		apply_event(fd, &si, EV_CREATED);	/* stores si */
 	}
-	leave();
-	errno = err;
-	return fd;
+	return (int)call_end(&f, NULL);
 }
 
 int shim_socketpair(int domain, int type, int protocol, int sv[2])
 {
 	struct log_rec r = { .call = LC_SOCKETPAIR, .family = domain,
 			     .type = type, .protocol = protocol, .fd = -1 };
-	int ret, err;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.socketpair(domain, type, protocol, sv);
-	ret = real.socketpair(domain, type, protocol, sv);
-	err = errno;
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	if (ret == 0) {
+	call_done(&f, real.socketpair(domain, type, protocol, sv));
+	if (!f.failed) {
 		struct sockinfo si;
 
 		created(domain, type, protocol, &si);
@@ -438,10 +547,7 @@ int shim_socketpair(int domain, int type, int protocol, int sv[2])
 		r.fd = sv[0];
 		r.arg = sv[1];
 	}
-	emit(&r);
-	leave();
-	errno = err;
-	return ret;
+	return (int)call_end(&f, &r);
 }
 
 /* ------------------------------------------------------------- options */
@@ -469,6 +575,10 @@ static void app_value(int idx, const void *optval, socklen_t optlen,
 	optval_decode(t, buf, optlen, out);
 }
 
+/*
+ * The policy's judgement of the program's setsockopt, carried out; or
+ * INT_MIN when the policy has nothing to say (the caller makes the call).
+ */
 static int setsockopt_judged(int fd, int level, int optname, int idx,
 			     const void *optval, socklen_t optlen,
 			     struct log_rec *r, struct optval *app,
@@ -526,92 +636,64 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 	return real.setsockopt(fd, level, optname, buf, len);
 }
 
-/* A call the policy does not judge: to the kernel as it is, logged. */
-static int setsockopt_plain(int fd, int level, int optname, int idx,
-			    const void *optval, socklen_t optlen)
-{
-	int ret = real.setsockopt(fd, level, optname, optval, optlen);
-	int err = errno;
-
-	if (logging(ACT_NONE)) {
-		struct log_rec r = { .call = LC_SETSOCKOPT, .fd = fd,
-				     .level = level, .optname = optname,
-				     .ret = ret, .err = ret ? err : 0 };
-		struct optval app;
-
-		app_value(idx, optval, optlen, ret == 0, &app);
-		r.val = &app;
-		log_emit(&r);
-	}
-	errno = err;
-	return ret;
-}
-
 int shim_setsockopt(int fd, int level, int optname, const void *optval,
 		    socklen_t optlen)
 {
 	struct optval app, eff;
 	struct log_rec r;
-	int idx, ret, err;
+	struct frame f;
+	int idx, ret = INT_MIN;
+	bool judged;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.setsockopt(fd, level, optname, optval, optlen);
 	idx = optcat_find(level, optname);
-	if (policy.mode == MODE_TRACE || !policy_names(&policy, idx)) {
-		ret = setsockopt_plain(fd, level, optname, idx, optval, optlen);
-		leave();
-		return ret;
+	/* A call the policy does not judge goes to the kernel as it is. */
+	judged = policy.mode != MODE_TRACE && policy_names(&policy, idx);
+	if (judged) {
+		r = (struct log_rec){ .call = LC_SETSOCKOPT, .fd = fd,
+				      .level = level, .optname = optname };
+		ret = setsockopt_judged(fd, level, optname, idx, optval, optlen,
+					&r, &app, &eff);
 	}
-	r = (struct log_rec){ .call = LC_SETSOCKOPT, .fd = fd, .level = level,
-			      .optname = optname };
-	ret = setsockopt_judged(fd, level, optname, idx, optval, optlen, &r,
-				&app, &eff);
 	if (ret == INT_MIN)
 		ret = real.setsockopt(fd, level, optname, optval, optlen);
-	err = errno;
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	if (logging(r.action)) {
-		if (!r.val) {
-			app_value(idx, optval, optlen, ret == 0, &app);
-			r.val = &app;
-		}
-		log_emit(&r);
+	call_done(&f, ret);
+	if (!logging(judged ? r.action : ACT_NONE))
+		return (int)call_end(&f, NULL);
+	if (!judged)
+		r = (struct log_rec){ .call = LC_SETSOCKOPT, .fd = fd,
+				      .level = level, .optname = optname };
+	if (!r.val) {
+		app_value(idx, optval, optlen, ret == 0, &app);
+		r.val = &app;
 	}
-	leave();
-	errno = err;
-	return ret;
+	return (int)call_end(&f, &r);
 }
 
 int shim_getsockopt(int fd, int level, int optname, void *optval,
 		    socklen_t *optlen)
 {
-	struct log_rec r = { .call = LC_GETSOCKOPT, .fd = fd, .level = level,
-			     .optname = optname };
+	struct log_rec r;
 	struct optval val;
-	int ret, err;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.getsockopt(fd, level, optname, optval, optlen);
-	ret = real.getsockopt(fd, level, optname, optval, optlen);
-	err = errno;
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	if (logging(ACT_NONE)) {
-		/* On success the kernel wrote *optlen bytes there: readable. */
-		if (ret == 0) {
-			int idx = optcat_find(level, optname);
+	call_done(&f, real.getsockopt(fd, level, optname, optval, optlen));
+	if (!logging(ACT_NONE))
+		return (int)call_end(&f, NULL);
+	r = (struct log_rec){ .call = LC_GETSOCKOPT, .fd = fd, .level = level,
+			      .optname = optname };
+	/* On success the kernel wrote *optlen bytes there: readable. */
+	if (!f.failed) {
+		int idx = optcat_find(level, optname);
 
-			optval_decode(idx >= 0 ? optcat_table[idx].type :
-						 OT_OPAQUE,
-				      optval, *optlen, &val);
-			r.val = &val;
-		}
-		log_emit(&r);
+		optval_decode(idx >= 0 ? optcat_table[idx].type : OT_OPAQUE,
+			      optval, *optlen, &val);
+		r.val = &val;
 	}
-	leave();
-	errno = err;
-	return ret;
+	return (int)call_end(&f, &r);
 }
 
 /* --------------------------------------------------- addresses, roles */
@@ -643,114 +725,74 @@ static void local_facts(int fd, struct sockinfo *si)
 	}
 }
 
-/*
- * bind, listen and connect each reveal a fact rules may name. The rules
- * that now match are applied before the real call, when the kernel still
- * needs them (SO_REUSEADDR before bind, buffer sizes before listen and
- * connect). If the call fails, the fact is withdrawn again.
- */
 int shim_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct log_rec r = { .call = LC_BIND, .fd = fd };
 	struct sockaddr_storage copy;
-	struct sockinfo si, before;
-	bool have;
-	int ret, err;
+	struct tentative t;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.bind(fd, addr, len);
+	t.have = false;
 	if (copy_addr(addr, len, &copy)) {
 		r.addr = (struct sockaddr *)&copy;
 		r.addrlen = len;
 	}
-	have = r.addr && known(fd, &si);
-	if (have) {
-		before = si;
-		addr_facts(r.addr, len, &si.local_addr, &si.local_port);
-		si.has_local = 1;
-		apply_event(fd, &si, EV_BOUND);
+	if (r.addr && tentative_begin(fd, &t)) {
+		addr_facts(r.addr, len, &t.si.local_addr, &t.si.local_port);
+		t.si.has_local = 1;
+		tentative_apply(fd, &t, EV_BOUND);
 	}
-	ret = real.bind(fd, addr, len);
-	err = errno;
-	if (have && ret != 0) {
-		before.rules_applied = si.rules_applied;
-		fdtab_set(fd, &before);
-	}
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	emit(&r);
-	leave();
-	errno = err;
-	return ret;
+	call_done(&f, real.bind(fd, addr, len));
+	tentative_end(fd, &t, !f.failed);
+	return (int)call_end(&f, &r);
 }
 
 int shim_listen(int fd, int backlog)
 {
 	struct log_rec r = { .call = LC_LISTEN, .fd = fd, .arg = backlog };
-	struct sockinfo si, before;
-	bool have;
-	int ret, err;
+	struct tentative t;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.listen(fd, backlog);
-	have = known(fd, &si);
-	if (have) {
-		before = si;
-		si.role = ROLE_LISTENER;
-		local_facts(fd, &si);
-		apply_event(fd, &si, EV_LISTENING);
+	if (tentative_begin(fd, &t)) {
+		t.si.role = ROLE_LISTENER;
+		local_facts(fd, &t.si);
+		tentative_apply(fd, &t, EV_LISTENING);
 	}
-	ret = real.listen(fd, backlog);
-	err = errno;
-	if (have && ret != 0) {
-		before.rules_applied = si.rules_applied;
-		fdtab_set(fd, &before);
-	}
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	emit(&r);
-	leave();
-	errno = err;
-	return ret;
+	call_done(&f, real.listen(fd, backlog));
+	tentative_end(fd, &t, !f.failed);
+	return (int)call_end(&f, &r);
 }
 
 int shim_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct log_rec r = { .call = LC_CONNECT, .fd = fd };
 	struct sockaddr_storage copy;
-	struct sockinfo si, before;
-	bool have;
-	int ret, err;
+	struct tentative t;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.connect(fd, addr, len);
+	t.have = false;
 	if (copy_addr(addr, len, &copy)) {
 		r.addr = (struct sockaddr *)&copy;
 		r.addrlen = len;
 	}
-	have = r.addr && known(fd, &si);
-	if (have) {
-		before = si;
-		addr_facts(r.addr, len, &si.remote_addr, &si.remote_port);
-		si.has_remote = 1;
-		if (si.role == ROLE_NONE)
-			si.role = ROLE_CLIENT;
-		apply_event(fd, &si, EV_CONNECTING);
+	if (r.addr && tentative_begin(fd, &t)) {
+		addr_facts(r.addr, len, &t.si.remote_addr, &t.si.remote_port);
+		t.si.has_remote = 1;
+		if (t.si.role == ROLE_NONE)
+			t.si.role = ROLE_CLIENT;
+		tentative_apply(fd, &t, EV_CONNECTING);
 	}
-	ret = real.connect(fd, addr, len);
-	err = errno;
+	call_done(&f, real.connect(fd, addr, len));
 	/* EINPROGRESS is a connection under way: the facts hold. */
-	if (have && ret != 0 && err != EINPROGRESS && err != EALREADY &&
-	    err != EISCONN) {
-		before.rules_applied = si.rules_applied;
-		fdtab_set(fd, &before);
-	}
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	emit(&r);
-	leave();
-	errno = err;
-	return ret;
+	tentative_end(fd, &t, !f.failed || f.err == EINPROGRESS ||
+				      f.err == EALREADY || f.err == EISCONN);
+	return (int)call_end(&f, &r);
 }
 
 /* An accepted socket is its listener's kind, with a peer of its own. */
@@ -785,9 +827,10 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 			     .listen_fd = fd, .arg = flags };
 	struct sockinfo si;
 	socklen_t given = 0;
-	int nfd, err;
+	struct frame f;
+	int nfd;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return is_accept4 ? real.accept4(fd, addr, len, flags) :
 				    real.accept(fd, addr, len);
 	/* The buffer's size: *len comes back as the peer's, maybe larger. */
@@ -795,22 +838,18 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 		given = 0;
 	nfd = is_accept4 ? real.accept4(fd, addr, len, flags) :
 			   real.accept(fd, addr, len);
-	err = errno;
+	call_done(&f, nfd);
 	r.fd = nfd;
-	r.ret = nfd;
-	r.err = nfd < 0 ? err : 0;
-	if (nfd >= 0 && addr && len) {
+	if (nfd < 0)
+		return (int)call_end(&f, &r);
+	if (addr && len) {
 		r.addr = addr;	/* the kernel wrote what fits */
 		r.addrlen = *len < given ? *len : given;
 	}
-	if (nfd >= 0)
-		accepted_facts(fd, nfd, &r, &si);
-	emit(&r);
-	if (nfd >= 0)
-		apply_event(nfd, &si, EV_ACCEPTED);
-	leave();
-	errno = err;
-	return nfd;
+	accepted_facts(fd, nfd, &r, &si);
+	call_emit(&f, &r);	/* before the records of what the policy sets */
+	apply_event(nfd, &si, EV_ACCEPTED);
+	return (int)call_end(&f, NULL);
 }
 
 /* ------------------------------------------------------ fd lifetimes */
@@ -818,56 +857,43 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 int shim_close(int fd)
 {
 	struct sockinfo si;
+	struct frame f;
 	bool was_socket;
-	int ret, err;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.close(fd);
+	/* The log's fd is not the program's: without us it would not be open. */
 	if (log_owns_fd(fd)) {
-		/* Not the program's: without us it would not be open. */
-		leave();
-		errno = EBADF;
-		return -1;
+		call_refuse(&f, EBADF);
+		return (int)call_end(&f, NULL);
 	}
 	/* Forget first: once closed, another thread may get the number. */
 	was_socket = fdtab_take(fd, &si);
-	ret = real.close(fd);
-	err = errno;
+	call_done(&f, real.close(fd));
 	if (was_socket && logging(ACT_NONE)) {
-		struct log_rec r = { .call = LC_CLOSE, .fd = fd, .ret = ret,
-				     .err = ret ? err : 0 };
+		struct log_rec r = { .call = LC_CLOSE, .fd = fd };
 
-		log_emit(&r);
+		return (int)call_end(&f, &r);
 	}
-	leave();
-	errno = err;
-	return ret;
+	return (int)call_end(&f, NULL);
 }
 
 int shim_dup(int fd)
 {
 	struct log_rec r = { .call = LC_DUP, .fd = fd };
 	struct sockinfo si;
-	int nfd, err;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.dup(fd);
 	if (log_owns_fd(fd)) {
-		leave();
-		errno = EBADF;
-		return -1;
+		call_refuse(&f, EBADF);
+		return (int)call_end(&f, NULL);
 	}
-	nfd = real.dup(fd);
-	err = errno;
-	r.ret = nfd;
-	r.err = nfd < 0 ? err : 0;
-	if (nfd >= 0)
-		fdtab_copy(fd, nfd);
-	if (fdtab_get(fd, &si))
-		emit(&r);
-	leave();
-	errno = err;
-	return nfd;
+	call_done(&f, real.dup(fd));
+	if (!f.failed)
+		fdtab_copy(fd, (int)f.ret);
+	return (int)call_end(&f, fdtab_get(fd, &si) ? &r : NULL);
 }
 
 int shim_dup3(int oldfd, int newfd, int flags, bool is_dup3)
@@ -875,31 +901,24 @@ int shim_dup3(int oldfd, int newfd, int flags, bool is_dup3)
 	struct log_rec r = { .call = is_dup3 ? LC_DUP3 : LC_DUP2, .fd = oldfd,
 			     .arg = newfd };
 	struct sockinfo si;
+	struct frame f;
 	bool involved;
-	int ret, err;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return is_dup3 ? real.dup3(oldfd, newfd, flags) :
 				 real.dup2(oldfd, newfd);
 	if (log_owns_fd(oldfd)) {
-		leave();
-		errno = EBADF;
-		return -1;
+		call_refuse(&f, EBADF);
+		return (int)call_end(&f, NULL);
 	}
 	if (log_owns_fd(newfd) && oldfd != newfd)
 		log_move_fd();
 	involved = fdtab_get(oldfd, &si) || fdtab_get(newfd, &si);
-	ret = is_dup3 ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
-	err = errno;
-	r.ret = ret;
-	r.err = ret < 0 ? err : 0;
-	if (ret >= 0 && oldfd != newfd)
+	call_done(&f, is_dup3 ? real.dup3(oldfd, newfd, flags) :
+				real.dup2(oldfd, newfd));
+	if (!f.failed && oldfd != newfd)
 		fdtab_copy(oldfd, newfd);
-	if (involved)
-		emit(&r);
-	leave();
-	errno = err;
-	return ret;
+	return (int)call_end(&f, involved ? &r : NULL);
 }
 
 int shim_fcntl(int fd, int cmd, unsigned long arg, bool is64)
@@ -908,27 +927,24 @@ int shim_fcntl(int fd, int cmd, unsigned long arg, bool is64)
 	struct log_rec r = { .call = LC_FCNTL, .fd = fd, .arg = cmd,
 			     .lo = (unsigned int)arg };
 	struct sockinfo si;
-	int ret, err;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return fn(fd, cmd, arg);
 	if (log_owns_fd(fd)) {
-		leave();
-		errno = EBADF;
-		return -1;
+		call_refuse(&f, EBADF);
+		return (int)call_end(&f, NULL);
 	}
-	ret = fn(fd, cmd, arg);
-	err = errno;
-	if ((cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && ret >= 0) {
-		fdtab_copy(fd, ret);
-		if (fdtab_get(fd, &si)) {
-			r.ret = ret;
-			emit(&r);
-		}
+	call_done(&f, fn(fd, cmd, arg));
+	/* F_GETOWN answers a process group as a negative number. */
+	if (f.failed && f.ret != -1) {
+		f.failed = false;
+		f.err = 0;
 	}
-	leave();
-	errno = err;
-	return ret;
+	if ((cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) || f.failed)
+		return (int)call_end(&f, NULL);
+	fdtab_copy(fd, (int)f.ret);
+	return (int)call_end(&f, fdtab_get(fd, &si) ? &r : NULL);
 }
 
 /*
@@ -954,9 +970,9 @@ int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 	struct log_rec r = { .call = LC_CLOSE_RANGE, .fd = -1, .lo = lo,
 			     .hi = hi, .arg = flags };
 	size_t sockets = 0;
-	int ret, err;
+	struct frame f;
 
-	if (!enter())
+	if (!call_begin(&f))
 		return real.close_range(lo, hi, flags);
 	/* Only a call that will close: bad flags leave every fd open, and
 	 * CLOSE_RANGE_CLOEXEC only marks them (still worth a record). */
@@ -965,30 +981,25 @@ int shim_close_range(unsigned int lo, unsigned int hi, int flags)
 	else if (lo <= hi && (flags & ~(int)(CLOSE_RANGE_UNSHARE |
 					     CLOSE_RANGE_CLOEXEC)) == 0)
 		sockets = fdtab_count_range(lo, hi);
-	ret = close_range_around(lo, hi, flags);
-	err = errno;
-	r.ret = ret;
-	r.err = ret ? err : 0;
-	if (sockets)
-		emit(&r);
-	leave();
-	errno = err;
-	return ret;
+	call_done(&f, close_range_around(lo, hi, flags));
+	return (int)call_end(&f, sockets ? &r : NULL);
 }
 
 void shim_closefrom(int lo)
 {
 	struct log_rec r = { .call = LC_CLOSEFROM, .fd = -1,
 			     .lo = lo < 0 ? 0 : (unsigned int)lo, .hi = ~0U };
-	int own, err = errno;
+	struct frame f;
+	int own;
 
-	if (!enter()) {
+	if (!call_begin(&f)) {
 		real.closefrom(lo);
 		return;
 	}
 	own = log_fd_number();
+	call_done(&f, 0);	/* closefrom cannot fail */
 	if (fdtab_clear_range(r.lo, r.hi))
-		emit(&r);
+		call_emit(&f, &r);
 	if (own < 0 || own < lo) {
 		real.closefrom(lo);
 	} else if (close_range_around(r.lo, r.hi, 0) != 0) {
@@ -997,6 +1008,5 @@ void shim_closefrom(int lo)
 			if (fd != own)
 				real.close((int)fd);
 	}
-	leave();
-	errno = err;
+	call_end(&f, NULL);
 }

@@ -20,12 +20,16 @@ check_PROGRAMS += tests/integration/progs/threads
 tests_integration_progs_threads_SOURCES = tests/integration/progs/threads.c
 tests_integration_progs_threads_LDADD = $(PTHREAD_LIBS)
 
+check_PROGRAMS += tests/integration/progs/errno_kept
+tests_integration_progs_errno_kept_SOURCES = tests/integration/progs/errno_kept.c
+
 CALLS_TESTS = \
 	tests/integration/calls_fidelity.sh \
 	tests/integration/directives.sh \
 	tests/integration/unix_untouched.sh \
 	tests/integration/log_fd.sh \
 	tests/integration/bad_config.sh \
-	tests/integration/fork_threads.sh
+	tests/integration/fork_threads.sh \
+	tests/integration/errno_kept.sh
 TESTS += $(CALLS_TESTS)
 EXTRA_DIST += $(CALLS_TESTS)
