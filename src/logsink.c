@@ -209,7 +209,8 @@ static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 
 	if (lg.is_pipe && sandbox_allows(SBX_SIGMASK)) {
 		ok = write_guarded(fd, buf, n, SIGPIPE);
-	} else if (lim && lg.is_file) {
+	} else if (lim && lg.is_file && sandbox_allows(SBX_FILES) &&
+		   sandbox_allows(SBX_SIGMASK)) {
 		struct stat st;
 
 		/* Stay under the limit: the record whole or not at all. */
@@ -225,7 +226,8 @@ static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 		ssize_t w = write(fd, buf, n);
 
 		ok = w == (ssize_t)n;
-		if (w > 0 && !ok && lg.per_process) {
+		if (w > 0 && !ok && lg.per_process && !lg.append_only &&
+		    sandbox_allows(SBX_FILES)) {
 			/* Part of a record (a full disk): take it back, our
 			 * file has no other writer. */
 			struct stat st;
