@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report — `sockshim report`: a summary of option usage from JSON call
- * logs (DESIGN.md section 3), from one host or many.
+ * logs (the record format: README "The log", doc/ARCHITECTURE.md), from
+ * one host or many.
  *
  * Lines are fed one at a time, in any mix of formats: a JSON record; a
  * JSON record after a syslog header (as rsyslog writes files, or RFC

@@ -1,5 +1,5 @@
 # json_log — the JSON call log of a real python3 client/server exchange,
-# checked field by field against the contract (DESIGN.md section 3), and
+# checked field by field against the record format (README, "The log"), and
 # against what the program itself got from the kernel.
 . "$TESTLIB"
 

@@ -51,7 +51,7 @@ static bool contains(const char *s, const char *part)
 #define ck_assert_lacks(s, part) \
 	ck_assert_msg(!contains((s), (part)), "'%s' in '%s'", (part), (s))
 
-/* The DESIGN example: an abortive linger turned graceful. */
+/* The README's example: an abortive linger turned graceful. */
 static const struct optval graceful_val = { .type = OT_LINGER,
 					    .len = sizeof(struct linger) };
 static struct optval graceful_app;
