@@ -127,6 +127,39 @@ static void load_ident(struct loader *ld, config_setting_t *c,
 	strcpy(p->log.ident, v);
 }
 
+/* The host records are from: a name, %h for the machine's, true for %h. */
+static void load_host(struct loader *ld, config_setting_t *c,
+		      const char *key, struct policy *p)
+{
+	const char *v;
+
+	if (config_setting_type(c) == CONFIG_TYPE_BOOL) {
+		strcpy(p->log.host, config_setting_get_bool(c) ? "%h" : "");
+		return;
+	}
+	if (config_setting_type(c) != CONFIG_TYPE_STRING) {
+		cfg_error(ld, c, key, "expected a host name, \"%%h\" (this "
+				      "machine's) or true");
+		return;
+	}
+	v = config_setting_get_string(c);
+	if (!*v || strlen(v) >= sizeof(p->log.host)) {
+		cfg_error(ld, c, key, "expected 1 to %zu characters",
+			  sizeof(p->log.host) - 1);
+		return;
+	}
+	for (const char *q = v; *q; q++) {
+		if (*q <= ' ' || *q >= 0x7f || *q == '"' || *q == '\\' ||
+		    (*q == '%' && *++q != 'h')) {
+			cfg_error(ld, c, key, "no spaces, quotes, backslashes "
+					      "or control characters, and %%h "
+					      "the only %% word, in a host");
+			return;
+		}
+	}
+	strcpy(p->log.host, v);
+}
+
 static void load_log(struct loader *ld, config_setting_t *s)
 {
 	struct policy *p = ld->p;
@@ -169,10 +202,16 @@ static void load_log(struct loader *ld, config_setting_t *s)
 		} else if (strcmp(k, "facility") == 0) {
 			if (cfg_enum(ld, c, key, VOCAB_FACILITY, &v))
 				p->log.facility = v;
+		} else if (strcmp(k, "syslog_format") == 0) {
+			if (cfg_enum(ld, c, key, VOCAB_SYSLOG_FORMAT, &v))
+				p->log.syslog_format = (enum log_syslog_format)v;
+		} else if (strcmp(k, "host") == 0) {
+			load_host(ld, c, key, p);
 		} else {
 			cfg_error(ld, c, key, "unknown key (expected path, "
-					      "format, calls, file_mode, ident "
-					      "or facility)");
+					      "format, calls, file_mode, ident, "
+					      "facility, syslog_format or "
+					      "host)");
 		}
 	}
 }

@@ -20,6 +20,7 @@ enum pol_mode { MODE_ENFORCE, MODE_AUDIT, MODE_TRACE };
 enum pol_on_error { ONERR_PASSTHROUGH, ONERR_ABORT };
 enum log_format { LOGF_TEXT, LOGF_JSON };
 enum log_calls { LOGC_ALL, LOGC_POLICY };
+enum log_syslog_format { LOGS_RFC3164, LOGS_RFC5424 };
 enum abortive { AB_ALLOW, AB_GRACEFUL, AB_DENY };
 
 enum {
@@ -105,6 +106,10 @@ struct policy {
 		char ident[32];			/* syslog tag */
 		unsigned int file_mode;		/* permissions of a new file */
 		int facility;			/* syslog facility, LOG_USER... */
+		enum log_syslog_format syslog_format;	/* of datagrams */
+		char host[64];			/* "host" of JSON records: a
+						   name, %h the machine's;
+						   "" none */
 	} log;
 	struct optset site;
 	struct rule *rules;

@@ -557,6 +557,27 @@ START_TEST(test_log_ident_facility_mode)
 	ck_assert_str_eq(pol.log.ident, "sockshim");
 	ck_assert_int_eq(pol.log.facility, LOG_USER);
 	ck_assert_uint_eq(pol.log.file_mode, 0600);
+	ck_assert_int_eq(pol.log.syslog_format, LOGS_RFC3164);
+	ck_assert_str_eq(pol.log.host, "");
+}
+
+/* log.host (a name, %h, true) and log.syslog_format. */
+START_TEST(test_log_host_syslog_format)
+{
+	load_text("log = { host = \"web-7.dc1\";\n"
+		  "        syslog_format = \"rfc5424\"; };");
+	ck_assert_str_eq(pol.log.host, "web-7.dc1");
+	ck_assert_int_eq(pol.log.syslog_format, LOGS_RFC5424);
+	policy_free(&pol);
+	load_text("log = { host = \"%h.dc1\"; syslog_format = \"rfc3164\"; };");
+	ck_assert_str_eq(pol.log.host, "%h.dc1");
+	ck_assert_int_eq(pol.log.syslog_format, LOGS_RFC3164);
+	policy_free(&pol);
+	load_text("log = { host = true; };");
+	ck_assert_str_eq(pol.log.host, "%h");
+	policy_free(&pol);
+	load_text("log = { host = false; };");
+	ck_assert_str_eq(pol.log.host, "");
 }
 END_TEST
 
@@ -603,6 +624,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_name_at_two_levels);
 	tcase_add_test(tc, test_on_error_word_boundary);
 	tcase_add_test(tc, test_log_ident_facility_mode);
+	tcase_add_test(tc, test_log_host_syslog_format);
 	tcase_add_loop_test(tc, test_bad_fixture, 0, n_bad);
 	suite_add_tcase(s, tc);
 	return s;

@@ -138,6 +138,7 @@ static int got_on_error(void) { return pol.on_error; }
 static int got_format(void) { return pol.log.format; }
 static int got_calls(void) { return pol.log.calls; }
 static int got_facility(void) { return pol.log.facility; }
+static int got_syslog_format(void) { return (int)pol.log.syslog_format; }
 static int got_abortive(void) { return pol.site.d[0].abortive; }
 static int got_errno(void) { return pol.site.d[0].deny_errno; }
 
@@ -165,6 +166,8 @@ static const struct {
 	{ VOCAB_LOG_FORMAT, "log = { format = \"%s\"; };", got_format },
 	{ VOCAB_LOG_CALLS, "log = { calls = \"%s\"; };", got_calls },
 	{ VOCAB_FACILITY, "log = { facility = \"%s\"; };", got_facility },
+	{ VOCAB_SYSLOG_FORMAT, "log = { syslog_format = \"%s\"; };",
+	  got_syslog_format },
 	{ VOCAB_ABORTIVE, "options = { SO_LINGER = { abortive = \"%s\"; }; };",
 	  got_abortive },
 	{ VOCAB_DENY_ERRNO,
