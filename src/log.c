@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -246,15 +247,15 @@ static void sb_timestamp(struct sb *b, const struct timespec *ts)
 	sb_puts(b, "Z\"");
 }
 
-/* ,"pid":N,"tid":N,"prog":"..." is the same for every record of a
- * thread: keep it formatted. */
+/* ,"pid":N,"tid":N,"prog":"..."[,"host":"..."] is the same for every
+ * record of a thread: keep it formatted. */
 struct who_cache {
 	pid_t pid, tid;
-	const char *prog;
+	const char *prog, *host;
 	size_t len;
-	/* Two numbers, and a name of up to 64 bytes each of which may be
-	 * escaped to six (\u00XX): cut short, it would not be JSON. */
-	char text[64 + 6 * 64 + 2];
+	/* Two numbers, and two names of up to 64 bytes each of which may
+	 * be escaped to six (\u00XX): cut short, it would not be JSON. */
+	char text[64 + 2 * 6 * 64 + 12];
 };
 
 static __thread struct who_cache who
@@ -263,7 +264,7 @@ static __thread struct who_cache who
 static void sb_who(struct sb *b, const struct log_ctx *c)
 {
 	if (who.pid != c->pid || who.tid != c->tid || who.prog != c->prog ||
-	    !who.len) {
+	    who.host != c->host || !who.len) {
 		struct sb w = { .p = who.text, .len = 0,
 				.cap = sizeof(who.text) };
 
@@ -273,10 +274,15 @@ static void sb_who(struct sb *b, const struct log_ctx *c)
 		sb_ulong(&w, (unsigned long long)c->tid, 0);
 		json_field(&w, LF_PROG);
 		sb_jstr(&w, c->prog);
+		if (c->host) {
+			json_key(&w, "host");
+			sb_jstr(&w, c->host);
+		}
 		who.len = w.len;
 		who.pid = c->pid;
 		who.tid = c->tid;
 		who.prog = c->prog;
+		who.host = c->host;
 	}
 	sb_putn(b, who.text, who.len);
 }
@@ -412,6 +418,30 @@ size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
 	json_args(&b, r);
 	sb_putc(&b, '}');
 	return sb_finish(&b);
+}
+
+bool log_expand_host(const char *tmpl, char *out, size_t len)
+{
+	struct sb b = sb_init(out, len + 1);
+	struct utsname u;
+
+	if (!len)
+		return false;
+	b.cap = len;
+	for (const char *s = tmpl; *s; s++) {
+		if (s[0] == '%' && s[1] == 'h') {
+			if (uname(&u) != 0)
+				return false;
+			sb_puts(&b, u.nodename);
+			s++;
+		} else {
+			sb_putc(&b, *s);
+		}
+	}
+	if (b.len >= len)
+		return false;
+	out[b.len] = '\0';
+	return true;
 }
 
 bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,

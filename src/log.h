@@ -61,6 +61,7 @@ struct log_rec {
 struct log_ctx {
 	pid_t pid, tid;
 	const char *prog;
+	const char *host;	/* log.host expanded; NULL: no host field */
 	struct timespec ts;
 };
 
@@ -69,6 +70,10 @@ size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
 		       char *buf, size_t len);
 size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
 		       char *buf, size_t len);
+
+/* log.host: %h becomes the machine's name (uname nodename); false if
+ * it does not fit. */
+bool log_expand_host(const char *tmpl, char *out, size_t len);
 
 /* Expand %p, %n and %% in a path; false if it does not fit. */
 bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,

@@ -41,6 +41,7 @@ struct sink_state {
 	char path_now[LOG_PATH_MAX];	/* the path of the open file */
 	mode_t file_mode;
 	char prog[PROG_MAX + 1];
+	char host[128];		/* log.host expanded; "" none */
 	pid_t cached_pid;
 	atomic_ullong fsize_limit;	/* RLIMIT_FSIZE; 0: none */
 	atomic_long next_check;		/* CLOCK_MONOTONIC_COARSE second */
@@ -71,8 +72,13 @@ int log_dup_high(int fd);
 pid_t log_pid(void);
 
 /* syslog without libc's syslog(3): our own datagram socket. */
-/* Connect to socket_path with "<PRI>ident[" as the tag; our fd or -1. */
-int logsys_open(const char *socket_path, int facility, const char *ident);
+/*
+ * Connect to socket_path; datagrams "<PRI>ident[pid]: record" (RFC 3164),
+ * or with rfc5424 "<PRI>1 TIME HOST ident pid - - record" (host: the
+ * machine's name when NULL or empty); our fd or -1.
+ */
+int logsys_open(const char *socket_path, int facility, const char *ident,
+		bool rfc5424, const char *host);
 /* One record (no newline); false: not delivered. */
 bool logsys_send(int fd, const char *rec, size_t n);
 /* A warning to /dev/log, for a program whose stderr goes nowhere. */

@@ -281,7 +281,8 @@ static bool write_record(const char *buf, size_t n, const char **why)
 static size_t format_record(const struct log_rec *r, char *buf, size_t len)
 {
 	struct log_ctx c = { .pid = lg.cached_pid, .tid = current_tid(),
-			     .prog = lg.prog };
+			     .prog = lg.prog,
+			     .host = lg.host[0] ? lg.host : NULL };
 
 	clock_gettime(CLOCK_REALTIME, &c.ts);
 	return lg.format == LOGF_JSON ? log_format_json(&c, r, buf, len) :
@@ -349,6 +350,9 @@ void log_open(const struct policy *p, const char *progname)
 	lg.format = p->log.format;
 	log_only_policy = p->log.calls == LOGC_POLICY;
 	lg.file_mode = p->log.file_mode;
+	if (p->log.host[0] &&
+	    !log_expand_host(p->log.host, lg.host, sizeof(lg.host)))
+		lg.host[0] = '\0';
 	snprintf(lg.path_tmpl, sizeof(lg.path_tmpl), "%s", path);
 	sink_refresh_limit();
 	if (strcmp(path, "none") == 0) {
@@ -363,7 +367,9 @@ void log_open(const struct policy *p, const char *progname)
 	} else if (strcmp(path, "syslog") == 0 ||
 		   strncmp(path, "syslog:", 7) == 0) {
 		int fd = logsys_open(path[6] == ':' ? path + 7 : "/dev/log",
-				     p->log.facility, p->log.ident);
+				     p->log.facility, p->log.ident,
+				     p->log.syslog_format == LOGS_RFC5424,
+				     lg.host);
 
 		atomic_store(&lg.log_fd, fd);
 		sink_set(fd >= 0 ? SINK_SYSLOG : SINK_NONE);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -25,8 +26,11 @@
 #include "strbuf.h"
 
 static char syslog_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-static char syslog_tag[64];	/* "<PRI>ident[" */
+static char syslog_tag[64];	/* "<PRI>ident[", or RFC 5424's "<PRI>1 " */
 static size_t syslog_tag_len;
+static bool rfc5424;
+static char syslog_mid[200];	/* RFC 5424: " HOST ident " */
+static size_t syslog_mid_len;
 static atomic_bool reconnecting;
 
 /* Point a datagram socket at the daemon's; a datagram socket may be
@@ -55,7 +59,24 @@ static int dgram_socket(void)
 	return fd;
 }
 
-int logsys_open(const char *socket_path, int facility, const char *ident)
+/* RFC 5424's " HOST APP-NAME ": the host given, else the machine's. */
+static void rfc5424_mid(const char *host, const char *ident)
+{
+	struct sb b = sb_init(syslog_mid, sizeof(syslog_mid) + 1);
+	struct utsname u;
+
+	if (!host || !*host)
+		host = uname(&u) == 0 && *u.nodename ? u.nodename : "-";
+	sb_putc(&b, ' ');
+	sb_puts(&b, host);
+	sb_putc(&b, ' ');
+	sb_puts(&b, ident);
+	sb_putc(&b, ' ');
+	syslog_mid_len = b.len;
+}
+
+int logsys_open(const char *socket_path, int facility, const char *ident,
+		bool use_rfc5424, const char *host)
 {
 	struct sb b = sb_init(syslog_tag, sizeof(syslog_tag) + 1);
 	int fd;
@@ -69,8 +90,14 @@ int logsys_open(const char *socket_path, int facility, const char *ident)
 	sb_putc(&b, '<');
 	sb_ulong(&b, (unsigned long long)(facility | LOG_INFO), 0);
 	sb_putc(&b, '>');
-	sb_puts(&b, ident);
-	sb_putc(&b, '[');
+	rfc5424 = use_rfc5424;
+	if (rfc5424) {
+		sb_puts(&b, "1 ");
+		rfc5424_mid(host, ident);
+	} else {
+		sb_puts(&b, ident);
+		sb_putc(&b, '[');
+	}
 	syslog_tag_len = b.len;
 	fd = dgram_socket();
 	if (fd < 0) {
@@ -104,16 +131,40 @@ static bool send_waiting(int fd, const char *msg, size_t len)
 	}
 }
 
-/* "<PRI>ident[pid]: record"; the daemon adds time and host. */
+/* A JSON record's own time, "2026-11-28T04:03:29.106226Z"; else "-". */
+static void rfc5424_time(struct sb *b, const char *rec, size_t n)
+{
+	static const char ts[] = "{\"ts\":\"";
+	const char *end;
+
+	if (n > sizeof(ts) - 1 && memcmp(rec, ts, sizeof(ts) - 1) == 0 &&
+	    (end = memchr(rec + sizeof(ts) - 1, '"', n - (sizeof(ts) - 1))) &&
+	    end - rec < 48) {
+		sb_putn(b, rec + sizeof(ts) - 1,
+			(size_t)(end - rec) - (sizeof(ts) - 1));
+		return;
+	}
+	sb_putc(b, '-');
+}
+
+/* "<PRI>ident[pid]: record", the daemon adds time and host; or RFC 5424
+ * "<PRI>1 TIME HOST ident pid - - record". */
 bool logsys_send(int fd, const char *rec, size_t n)
 {
-	char msg[RECORD_MAX + 96];
+	char msg[RECORD_MAX + 96 + sizeof(syslog_mid)];
 	struct sb b = sb_init(msg, sizeof(msg) + 1);
 	bool sent;
 
 	sb_putn(&b, syslog_tag, syslog_tag_len);
-	sb_ulong(&b, (unsigned long long)log_pid(), 0);
-	sb_puts(&b, "]: ");
+	if (rfc5424) {
+		rfc5424_time(&b, rec, n);
+		sb_putn(&b, syslog_mid, syslog_mid_len);
+		sb_ulong(&b, (unsigned long long)log_pid(), 0);
+		sb_puts(&b, " - - ");
+	} else {
+		sb_ulong(&b, (unsigned long long)log_pid(), 0);
+		sb_puts(&b, "]: ");
+	}
 	sb_putn(&b, rec, n);
 	if (fd < 0)
 		return false;

@@ -14,12 +14,12 @@ src_sockshim_LDADD += $(ZLIB_LIBS)
 
 check_PROGRAMS += tests/unit/check_report
 TESTS += tests/unit/check_report tests/integration/report.sh \
-	tests/integration/rsyslog_fleet.sh
+	tests/integration/rsyslog_fleet.sh tests/integration/log_host.sh
 tests_unit_check_report_SOURCES = tests/unit/check_report.c $(REPORT_SOURCES)
 tests_unit_check_report_CFLAGS = $(UNIT_CFLAGS) $(ZLIB_CFLAGS)
 tests_unit_check_report_LDADD = $(UNIT_LIBS) $(ZLIB_LIBS)
 
 EXTRA_DIST += tests/fixtures/report/sample.json tests/integration/report.sh \
-	tests/integration/rsyslog_fleet.sh
+	tests/integration/rsyslog_fleet.sh tests/integration/log_host.sh
 EXTRA_DIST += bench/reportlog.py
 EXTRA_DIST += conf/rsyslog.d/sockshim.conf

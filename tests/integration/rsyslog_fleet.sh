@@ -39,10 +39,15 @@ for h in alpha beta; do
 	grep -q "$T/$h/local.log" "$T/$h/sockshim.conf" &&
 		grep -q "port=\"$port\"" "$T/$h/sockshim.conf" ||
 		fail "the shipped rsyslog conf no longer names its file and target as expected"
+	# RFC 5424 datagrams need rsyslog's regular parsers, not imuxsock's
+	# own one for the local socket format.
+	special=on
+	[ $h = beta ] && special=off
 	cat >"$T/$h.conf" <<EOF
 global(workDirectory="$T/$h" localHostname="$h")
 module(load="imuxsock" SysSock.Use="off")
-input(type="imuxsock" Socket="$T/$h/log.sock" RateLimit.Interval="0")
+input(type="imuxsock" Socket="$T/$h/log.sock" RateLimit.Interval="0"
+      UseSpecialParser="$special")
 include(file="$T/$h/sockshim.conf")
 EOF
 	rsyslogd -N1 -f "$T/$h.conf" >"$T/$h/check.out" 2>&1 ||
@@ -57,10 +62,16 @@ done
 	fail "the host rsyslogds did not make their sockets"
 ok "central rsyslogd on 127.0.0.1:$port, hosts alpha and beta"
 
+# alpha's datagrams are RFC 3164 (the default), its rsyslogd names the
+# host; beta's are RFC 5424 with log.host: the header and every record
+# name beta themselves.
 for h in alpha beta; do
+	more=""
+	[ $h = beta ] && more='syslog_format = "rfc5424"; host = "beta";'
 	conf "$h" <<EOF >/dev/null
 mode = "enforce";
-log = { path = "syslog:$T/$h/log.sock"; format = "json"; calls = "all"; };
+log = { path = "syslog:$T/$h/log.sock"; format = "json"; calls = "all";
+        $more };
 options = {
   SO_REUSEADDR = { force = true; };
   SO_LINGER = { abortive = "graceful"; };
@@ -120,6 +131,13 @@ done
 	fail "central files do not hold what the hosts forwarded (alpha, beta, file, trad, 5424: $now)"
 head -n 2 "$T/central/file.log" "$T/central/trad.log" "$T/central/5424.log"
 ok "alpha forwarded $a records, beta $b; each central file holds $((a + b))"
+# beta's arrived at all: parsed as RFC 5424, tag sockshim (the shipped
+# conf takes records by it; rsyslog writes such a tag without its colon);
+# each carries log.host, alpha's none.
+[ "$(grep -c ' beta sockshim\[[0-9]*\]:\{0,1\} {.*,"prog":"[^"]*","host":"beta","call":' "$T/central/file.log")" = "$b" ] ||
+	fail "not every beta record came as RFC 5424 with its host field: $(grep -m 2 ' beta ' "$T/central/file.log")"
+grep -q '"host":' "$T/alpha/local.log" && fail "alpha's records have a host field"
+ok "log.syslog_format = rfc5424 and log.host: beta's $b records"
 
 # The report of one central file, checked against the hosts' copies and
 # against what the programs did.

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 
 #include "log.h"
 #include "optvals.h"
@@ -617,6 +618,29 @@ START_TEST(test_expand_path_exact_fit)
 }
 END_TEST
 
+/* log.host: a host field after prog; %h the machine's name. */
+START_TEST(test_host)
+{
+	struct log_ctx hc = ctx;
+	struct log_rec r = graceful();
+	struct utsname u;
+	char h[128], want[128];
+
+	hc.host = "web-7";
+	ck_assert_uint_gt(log_format_json(&hc, &r, out, sizeof(out)), 0);
+	ck_assert_contains(out, "\"prog\":\"nginx\",\"host\":\"web-7\","
+			   "\"call\":\"setsockopt\"");
+	ck_assert_lacks(json(&r), "\"host\"");
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert(log_expand_host("%h.dc1", h, sizeof(h)));
+	snprintf(want, sizeof(want), "%s.dc1", u.nodename);
+	ck_assert_str_eq(h, want);
+	ck_assert(log_expand_host("plain", h, sizeof(h)));
+	ck_assert_str_eq(h, "plain");
+	ck_assert(!log_expand_host("0123456789abcdef", h, 16));
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(log_errno_name(EADDRINUSE), "EADDRINUSE");
@@ -644,6 +668,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_fd_call_records);
 	tcase_add_test(tc, test_json_escapes);
 	tcase_add_test(tc, test_json_unknown_option);
+	tcase_add_test(tc, test_host);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("text");

@@ -297,6 +297,8 @@ static int check_keys(const char *line, unsigned char *seen)
 START_TEST(test_log_writer_keys)
 {
 	static const struct log_ctx ctx = { .pid = 7, .tid = 8, .prog = "p" };
+	static const struct log_ctx hctx = { .pid = 7, .tid = 8, .prog = "p",
+					     .host = "alpha" };
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(80) };
 	struct optval lin = linger(1, 0), gra = linger(0, 0), wv = ival(5);
@@ -330,6 +332,10 @@ START_TEST(test_log_writer_keys)
 		/* ts, pid, tid, prog, call at least */
 		ck_assert_int_ge(check_keys(out, seen), 5);
 	}
+	/* log.host: its field after prog. */
+	ck_assert_uint_gt(log_format_json(&hctx, &recs[0], out, sizeof(out)),
+			  0);
+	ck_assert_int_ge(check_keys(out, seen), 6);
 	/* And the records above use every field the table has. */
 	for (int f = 0; f < LOG_FIELD_COUNT; f++)
 		ck_assert_msg(seen[f], "no record wrote \"%s\"",
