@@ -8,6 +8,7 @@
 DAEMON_TESTS = \
 	tests/integration/log_truncate.sh \
 	tests/integration/logrotate.sh \
+	tests/integration/log_full.sh \
 	tests/integration/log_fsize.sh \
 	tests/integration/sigterm_trim.sh \
 	tests/integration/exec_log.sh \
