@@ -21,6 +21,7 @@ void cli_usage(FILE *f)
 		"       sockshim check [--explain FACTS] [CONFIG]\n"
 		"       sockshim options [--level LEVEL] [PATTERN]\n"
 		"       sockshim report [--json] LOG... | -\n"
+		"       sockshim service UNIT [-c CONFIG] [--audit] [--print] | --remove\n"
 		"       sockshim --help | --version\n"
 		"\n"
 		"  run      run PROGRAM with libsockshim.so preloaded\n"
@@ -29,6 +30,7 @@ void cli_usage(FILE *f)
 		"  options  the socket options sockshim knows\n"
 		"  report   summarise JSON logs: options, values, actions,\n"
 		"           sockets and failures per program\n"
+		"  service  a systemd drop-in running UNIT under the shim\n"
 		"\n"
 		"See sockshim(1) and sockshim.conf(5).\n",
 		SOCKSHIM_SYSCONFDIR);
@@ -69,6 +71,8 @@ int main(int argc, char **argv)
 		return cli_check(argc, argv);
 	if (strcmp(cmd, "options") == 0)
 		return cli_options(argc, argv);
+	if (strcmp(cmd, "service") == 0)
+		return cli_service(argc, argv);
 	if (strcmp(cmd, "report") == 0)
 		return report_main(argc, argv);
 	return cli_usage_error("unknown command '%s'", cmd);

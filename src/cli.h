@@ -7,6 +7,7 @@
  *                  cannot reach (set-id, capabilities, Go, static ELF)
  *   cli_check.c    check: load a policy, print it or explain it
  *   cli_options.c  options: the catalogue as a table or as man source
+ *   cli_service.c  service: a systemd drop-in that preloads the library
  *   report.c       report: summarise JSON logs
  *
  * Each subcommand takes argv from its own name on (getopt starts afresh)
@@ -15,7 +16,9 @@
 #ifndef SOCKSHIM_CLI_H
 #define SOCKSHIM_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifndef SOCKSHIM_PKGLIBDIR
 #define SOCKSHIM_PKGLIBDIR "/usr/local/lib/sockshim"
@@ -36,5 +39,14 @@ int cli_usage_error(const char *fmt, const char *arg);
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_options(int argc, char **argv);
+int cli_service(int argc, char **argv);
+
+/* The library: $SOCKSHIM_LIB, next to the command in a build tree, else
+ * the installed one. Its path goes to out even when it is missing. */
+bool cli_find_library(char *out, size_t len);
+/* PATH's content replaced by DATA in one rename (a temporary file in the
+ * same directory, synced first); uid -1 keeps the owner. 0 or -1, errno. */
+int cli_write_atomic(const char *path, const char *data, size_t len,
+		     mode_t mode, uid_t uid, gid_t gid);
 
 #endif

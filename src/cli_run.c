@@ -22,7 +22,7 @@
 
 
 /* The library next to us in a build tree, else the installed one. */
-static bool find_library(char *out, size_t len)
+bool cli_find_library(char *out, size_t len)
 {
 	const char *env = getenv("SOCKSHIM_LIB");
 	char self[PATH_MAX];
@@ -269,7 +269,7 @@ int cli_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("run: no program given%s", "");
-	if (!find_library(lib, sizeof(lib))) {
+	if (!cli_find_library(lib, sizeof(lib))) {
 		fprintf(stderr, "%s: cannot find libsockshim.so (looked for %s; "
 				"set SOCKSHIM_LIB)\n",
 			cli_name, lib);
