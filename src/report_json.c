@@ -25,7 +25,8 @@ static void json_opt(const struct report *rep, const struct view *vw,
 	for (int a = 0; a < RA_COUNT; a++) {
 		if (!c->actions[a])
 			continue;
-		fprintf(f, "%s\"%s\":%lu", sep, report_action_names[a], c->actions[a]);
+		fprintf(f, "%s\"%s\":%lu", sep, report_action_names[a],
+			c->actions[a]);
 		sep = ",";
 	}
 	fprintf(f, "},\"distinct_values\":%lu,\"values\":[", c->values);

@@ -286,12 +286,15 @@ end:
 
 bool jv_int(const struct jval *v, long long *out)
 {
-	const char *p = v->p, *end = v->p + v->n;
+	const char *p, *end;
 	bool neg = false;
 	long long n = 0;
 
+	/* An absent field has no text at all: no pointer to offset. */
 	if (v->t != J_NUM)
 		return false;
+	p = v->p;
+	end = v->p + v->n;
 	if (*p == '-')
 		neg = true, p++;
 	if (end - p > 18)

@@ -94,8 +94,8 @@ static char *actions_text(const struct report_opt_counts *c)
 
 		if (!c->actions[a])
 			continue;
-		n = xasprintf("%s%s%s %lu", s, *s ? ", " : "", report_action_names[a],
-			      c->actions[a]);
+		n = xasprintf("%s%s%s %lu", s, *s ? ", " : "",
+			      report_action_names[a], c->actions[a]);
 		free(s);
 		s = n;
 	}
@@ -262,13 +262,16 @@ static void text_group(const struct report *rep, const struct view *vw,
 			c->processes, rep->skipped);
 		text_filter(rep, f);
 	}
-	if (gr->kind == G_HOST)
-		fprintf(f, "  programs: %s\n", s = names_text(&vw->progs_of, g));
-	else if (rep->hosts_named && gr->kind == G_PROG)
-		fprintf(f, "  hosts: %s\n", s = names_text(&vw->hosts_of, g));
-	else if (rep->hosts_named)
-		fprintf(f, "  hosts (%zu): %s\n", rep->nhosts,
-			s = names_text(&vw->hosts, 0));
+	if (gr->kind == G_HOST) {
+		s = names_text(&vw->progs_of, g);
+		fprintf(f, "  programs: %s\n", s);
+	} else if (rep->hosts_named && gr->kind == G_PROG) {
+		s = names_text(&vw->hosts_of, g);
+		fprintf(f, "  hosts: %s\n", s);
+	} else if (rep->hosts_named) {
+		s = names_text(&vw->hosts, 0);
+		fprintf(f, "  hosts (%zu): %s\n", rep->nhosts, s);
+	}
 	free(s);
 	text_dropped(vw, g, f, c->dropped);
 	text_sockets(rep, vw, g, f);

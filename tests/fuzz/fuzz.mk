@@ -10,5 +10,12 @@ tests_fuzz_fuzz_config_LDADD = src/libsockshim-core.la
 tests_fuzz_fuzz_value_SOURCES = tests/fuzz/fuzz_value.c tests/fuzz/driver.c
 tests_fuzz_fuzz_value_LDADD = src/libsockshim-core.la
 
+# The report's line reader: untrusted logs from many hosts.
+check_PROGRAMS += tests/fuzz/fuzz_report
+tests_fuzz_fuzz_report_SOURCES = tests/fuzz/fuzz_report.c tests/fuzz/driver.c \
+	$(REPORT_SOURCES)
+tests_fuzz_fuzz_report_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+tests_fuzz_fuzz_report_LDADD = src/libsockshim-core.la $(ZLIB_LIBS)
+
 TESTS += tests/fuzz/seeds.sh
 EXTRA_DIST += tests/fuzz/seeds.sh tests/fuzz/corpus tests/fuzz/lsan.supp
