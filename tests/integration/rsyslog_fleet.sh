@@ -33,11 +33,15 @@ wait_port "$port"
 SHIPPED=${FIXTURES%/tests/fixtures}/conf/rsyslog.d/sockshim.conf
 [ -r "$SHIPPED" ] || fail "no $SHIPPED"
 for h in alpha beta; do
+	# Forwarding is commented out as shipped: uncommented, as the file
+	# says to do, with the central host's address.
 	sed -e "s|/var/log/sockshim/sockshim.log|$T/$h/local.log|" \
+	    -e '/^	#action(type="omfwd"/,/resumeRetryCount/s/^	#/	/' \
 	    -e 's|target="loghost.example" port="514"|target="127.0.0.1" port="'"$port"'"|' \
 		"$SHIPPED" >"$T/$h/sockshim.conf"
 	grep -q "$T/$h/local.log" "$T/$h/sockshim.conf" &&
-		grep -q "port=\"$port\"" "$T/$h/sockshim.conf" ||
+		grep -q "^	action(type=\"omfwd\" target=\"127.0.0.1\" port=\"$port\"" "$T/$h/sockshim.conf" &&
+		! grep -q '^	#  ' "$T/$h/sockshim.conf" ||
 		fail "the shipped rsyslog conf no longer names its file and target as expected"
 	# RFC 5424 datagrams need rsyslog's regular parsers, not imuxsock's
 	# own one for the local socket format.
