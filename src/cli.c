@@ -17,7 +17,8 @@ const char cli_name[] = "sockshim";
 void cli_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: sockshim run [-c CONFIG] [-o LOG] [--audit|--trace] [--] PROGRAM [ARGS...]\n"
+		"Usage: sockshim run [-c CONFIG] [-o LOG] [--audit|--trace] [--via auto|preload|seccomp]\n"
+		"                    [--] PROGRAM [ARGS...]\n"
 		"       sockshim check [--explain FACTS] [CONFIG]\n"
 		"       sockshim options [--level LEVEL] [PATTERN]\n"
 		"       sockshim report [--json] [--by program|host] [--host GLOB]\n"
@@ -25,7 +26,8 @@ void cli_usage(FILE *f)
 		"       sockshim service UNIT [-c CONFIG] [--audit] [--print] | --remove\n"
 		"       sockshim --help | --version\n"
 		"\n"
-		"  run      run PROGRAM with libsockshim.so preloaded\n"
+		"  run      run PROGRAM with libsockshim.so preloaded, or under\n"
+		"           a seccomp supervisor (static and Go programs)\n"
 		"  check    validate a policy (default %s/sockshim.conf)\n"
 		"           and print the policy in effect\n"
 		"  options  the socket options sockshim knows\n"

@@ -2,7 +2,9 @@
 /*
  * cli_run — `sockshim run`: find the library, preload it, exec the
  * program; first warn when the loader will not let it in (set-id, file
- * capabilities) or the program bypasses libc (Go, static ELF).
+ * capabilities). A program that bypasses libc (Go, static ELF) goes to
+ * the seccomp supervisor instead (supervise.c), or any program with
+ * --via seccomp; --via preload keeps to the preload and warns.
  */
 #include "build-config.h"
 
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "supervise.h"
 
 
 /* The library next to us in a build tree, else the installed one. */
@@ -154,14 +157,59 @@ static bool script_interpreter(const char *path, char *out, size_t len)
 	return true;
 }
 
-/* Warn, never refuse: the user may know better (a wrapper script...). */
-static void warn_unreachable(const char *name)
+/* Does the file name liburing? (linked, or built in) */
+static bool links_liburing(const char *path)
 {
-	char path[PATH_MAX], interp[PATH_MAX];
+	static const char needle[] = "liburing";
+	char buf[65536 + sizeof(needle)];
+	size_t keep = 0, n;
+	FILE *f = fopen(path, "rbe");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && (n = fread(buf + keep, 1, sizeof(buf) - keep, f)) > 0) {
+		n += keep;
+		found = memmem(buf, n, needle, sizeof(needle) - 1) != NULL;
+		keep = n < sizeof(needle) - 1 ? n : sizeof(needle) - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	fclose(f);
+	return found;
+}
+
+/* The way in: the preload, or the seccomp supervisor. */
+enum via { VIA_AUTO, VIA_PRELOAD, VIA_SECCOMP };
+
+/* The program as run will find it, and how it makes system calls. */
+struct prog_facts {
+	char path[PATH_MAX];	/* as found in PATH */
+	char exe[PATH_MAX];	/* the ELF file: a script's interpreter */
+	bool found, go, is_static;
+};
+
+static void probe_program(const char *name, struct prog_facts *pf)
+{
 	struct elf_facts ef;
+
+	memset(pf, 0, sizeof(*pf));
+	pf->found = find_program(name, pf->path, sizeof(pf->path));
+	if (!pf->found)
+		return;
+	if (!script_interpreter(pf->path, pf->exe, sizeof(pf->exe)))
+		snprintf(pf->exe, sizeof(pf->exe), "%s", pf->path);
+	ef = inspect_elf(pf->exe);
+	pf->go = ef.elf && ef.go;
+	pf->is_static = ef.elf && !ef.go && !ef.interp;
+}
+
+/* Warn, never refuse: the user may know better (a wrapper script...). */
+static void warn_unreachable(const struct prog_facts *pf)
+{
+	const char *path = pf->path;
 	struct stat st;
 
-	if (!find_program(name, path, sizeof(path)))
+	if (!pf->found)
 		return;
 	/*
 	 * The loader ignores LD_PRELOAD only in secure mode, when the exec
@@ -188,21 +236,16 @@ static void warn_unreachable(const char *name)
 				"you the dynamic loader ignores LD_PRELOAD, so "
 				"sockshim will not run in it\n",
 			cli_name, path);
-	if (script_interpreter(path, interp, sizeof(interp)))
-		snprintf(path, sizeof(path), "%s", interp);
-	ef = inspect_elf(path);
-	if (!ef.elf)
-		return;
-	if (ef.go)
+	if (pf->go)
 		fprintf(stderr, "%s: warning: %s is a Go program: it makes system "
 				"calls directly, so sockshim sees none of its "
 				"socket calls\n",
-			cli_name, path);
-	else if (!ef.interp)
+			cli_name, pf->exe);
+	else if (pf->is_static)
 		fprintf(stderr, "%s: warning: %s is statically linked: it makes "
 				"system calls directly, so sockshim sees none of "
 				"its socket calls\n",
-			cli_name, path);
+			cli_name, pf->exe);
 }
 
 static int set_preload(const char *lib)
@@ -235,10 +278,13 @@ int cli_run(int argc, char **argv)
 		{ "log", required_argument, NULL, 'o' },
 		{ "audit", no_argument, NULL, 'A' },
 		{ "trace", no_argument, NULL, 'T' },
+		{ "via", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char lib[PATH_MAX], cfg[PATH_MAX];
+	enum via via = VIA_AUTO;
+	struct prog_facts pf;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+c:o:h", longopts, NULL)) != -1) {
@@ -260,6 +306,18 @@ int cli_run(int argc, char **argv)
 		case 'T':
 			setenv("SOCKSHIM_MODE", "trace", 1);
 			break;
+		case 'V':
+			if (strcmp(optarg, "auto") == 0)
+				via = VIA_AUTO;
+			else if (strcmp(optarg, "preload") == 0)
+				via = VIA_PRELOAD;
+			else if (strcmp(optarg, "seccomp") == 0)
+				via = VIA_SECCOMP;
+			else
+				return cli_usage_error("run: --via %s: expected "
+						       "auto, preload or seccomp",
+						       optarg);
+			break;
 		case 'h':
 			cli_usage(stdout);
 			return 0;
@@ -269,13 +327,32 @@ int cli_run(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("run: no program given%s", "");
+	probe_program(argv[optind], &pf);
+	if (pf.found && links_liburing(pf.exe))
+		fprintf(stderr, "%s: warning: %s links liburing: socket work "
+				"it submits through io_uring bypasses sockshim "
+				"(neither the preload nor seccomp sees it)\n",
+			cli_name, pf.exe);
+	if (via == VIA_SECCOMP ||
+	    (via == VIA_AUTO && (pf.go || pf.is_static))) {
+		struct sv_features f;
+		char missing[256];
+
+		if (supervise_probe(&f))
+			return supervise_run(argv + optind, &f);
+		supervise_missing(&f, missing, sizeof(missing));
+		fprintf(stderr, "%s: this kernel lacks what --via seccomp "
+				"needs:%s; running %s with the preload, as "
+				"--via preload\n",
+			cli_name, missing, argv[optind]);
+	}
+	warn_unreachable(&pf);
 	if (!cli_find_library(lib, sizeof(lib))) {
 		fprintf(stderr, "%s: cannot find libsockshim.so (looked for %s; "
 				"set SOCKSHIM_LIB)\n",
 			cli_name, lib);
 		return 1;
 	}
-	warn_unreachable(argv[optind]);
 	if (set_preload(lib) != 0) {
 		fprintf(stderr, "%s: %s\n", cli_name, strerror(errno));
 		return 1;

@@ -114,16 +114,43 @@ static void text_args(struct sb *b, const struct log_rec *r)
 	case LC_CLOSEFROM:
 		sb_ulong(b, r->lo, 0);
 		return;
+	case LC_IO_URING_SETUP:
+		sb_long(b, r->arg);
+		return;
 	default:
 		sb_long(b, r->fd);
 		return;
 	}
 }
 
-size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
+/* Calls only a supervisor sees are named here, not in the shim's table. */
+static const char *call_name(enum log_call call)
+{
+	return call == LC_IO_URING_SETUP ? "io_uring_setup" :
+					   log_call_name(call);
+}
+
+/* A record seen from outside the process names its caller itself. */
+static const struct log_ctx *caller_ctx(const struct log_ctx *c,
+					const struct log_rec *r,
+					struct log_ctx *own)
+{
+	if (!r->via || !r->pid)
+		return c;
+	*own = *c;
+	own->pid = r->pid;
+	own->tid = r->tid ? r->tid : r->pid;
+	if (r->prog)
+		own->prog = r->prog;
+	return own;
+}
+
+size_t log_format_text(const struct log_ctx *ctx, const struct log_rec *r,
 		       char *buf, size_t len)
 {
 	struct sb b = sb_init(buf, len);
+	struct log_ctx own;
+	const struct log_ctx *c = caller_ctx(ctx, r, &own);
 
 	if (len < 3)
 		return 0;
@@ -149,12 +176,15 @@ size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
 		return sb_finish(&b);
 	}
 	sb_puts(&b, r->by_policy ? "] policy " : "] ");
-	sb_puts(&b, log_call_name(r->call));
+	sb_puts(&b, call_name(r->call));
 	sb_putc(&b, '(');
 	text_args(&b, r);
 	sb_puts(&b, ") = ");
-	sb_long(&b, r->ret);
-	if (r->err) {
+	if (r->ret_unknown)
+		sb_putc(&b, '?');
+	else
+		sb_long(&b, r->ret);
+	if (r->err && !r->ret_unknown) {
 		const char *desc = strerrordesc_np(r->err);
 
 		sb_putc(&b, ' ');
@@ -169,6 +199,11 @@ size_t log_format_text(const struct log_ctx *c, const struct log_rec *r,
 		sb_puts(&b, " [rule: ");
 		sb_escaped(&b, r->rule);
 		sb_putc(&b, ']');
+	}
+	if (r->via) {
+		sb_puts(&b, " (via ");
+		sb_puts(&b, r->via);
+		sb_putc(&b, ')');
 	}
 	return sb_finish(&b);
 }
@@ -381,10 +416,12 @@ static void json_args(struct sb *b, const struct log_rec *r)
 	}
 }
 
-size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
+size_t log_format_json(const struct log_ctx *ctx, const struct log_rec *r,
 		       char *buf, size_t len)
 {
 	struct sb b = sb_init(buf, len);
+	struct log_ctx own;
+	const struct log_ctx *c = caller_ctx(ctx, r, &own);
 
 	if (len < 3)
 		return 0;
@@ -392,7 +429,7 @@ size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
 	sb_timestamp(&b, &c->ts);
 	sb_who(&b, c);
 	json_field(&b, LF_CALL);
-	sb_name(&b, log_call_name(r->call));
+	sb_name(&b, call_name(r->call));
 	if (r->call == LC_DROPPED || r->call == LC_SECCOMP) {
 		if (r->call == LC_DROPPED) {
 			json_field(&b, LF_COUNT);
@@ -407,15 +444,21 @@ size_t log_format_json(const struct log_ctx *c, const struct log_rec *r,
 	}
 	json_field(&b, LF_FD);
 	sb_long(&b, r->fd);
-	json_field(&b, LF_RET);
-	sb_long(&b, r->ret);
-	if (r->err) {
+	if (!r->ret_unknown) {
+		json_field(&b, LF_RET);
+		sb_long(&b, r->ret);
+	}
+	if (r->err && !r->ret_unknown) {
 		json_field(&b, LF_ERRNO);
 		sb_name(&b, log_errno_name(r->err));
 	}
 	json_field(&b, LF_ORIGIN);
 	sb_name(&b, r->by_policy ? "policy" : "app");
 	json_args(&b, r);
+	if (r->via) {
+		json_field(&b, LF_VIA);
+		sb_name(&b, r->via);
+	}
 	sb_putc(&b, '}');
 	return sb_finish(&b);
 }

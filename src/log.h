@@ -28,6 +28,9 @@ enum log_call {
 	/* The log's own events: records lost (ret: how many, note: why),
 	 * a seccomp filter went in (note: "continues" or "stops"). */
 	LC_DROPPED, LC_SECCOMP,
+	/* Seen only by the seccomp supervisor: io_uring, which no way in
+	 * governs (arg: the entries asked for). */
+	LC_IO_URING_SETUP,
 };
 
 struct log_rec {
@@ -55,6 +58,13 @@ struct log_rec {
 	int arg;		/* listen backlog, accept4/dup3 flags, ... */
 	unsigned int lo, hi;	/* close_range */
 	const char *note;	/* dropped: the reason; seccomp: the outcome */
+	/* A call seen from outside the process (sockshim run --via
+	 * seccomp): how it was seen, and whose call it was. */
+	const char *via;	/* "seccomp", or NULL: seen in the process */
+	pid_t pid, tid;		/* with via: the caller (0: the logger's) */
+	const char *prog;	/* with via: the caller's name, or NULL */
+	bool ret_unknown;	/* the kernel ran the call after it was seen:
+				   no ret, no errno */
 };
 
 /* Who and when: passed in so formatting stays pure and testable. */

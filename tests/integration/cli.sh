@@ -107,7 +107,7 @@ LD_PRELOAD=/nonexistent/keep.so "$S" run -c "$DEFAULT" -o none -- env 2>/dev/nul
 ok "run: preload, -c, -o, --audit, LD_PRELOAD kept, 127"
 
 # --- run: warnings for what the preload cannot reach
-warn() { "$S" run -c "$DEFAULT" -o none -- "$@" 2>&1 >/dev/null | grep 'warning'; }
+warn() { "$S" run --via preload -c "$DEFAULT" -o none -- "$@" 2>&1 >/dev/null | grep 'warning'; }
 w=$(warn /sbin/ldconfig -p) || fail "no warning for static /sbin/ldconfig"
 echo "$w" | grep -q 'statically linked' || fail "static warning: $w"
 cp /bin/true "$T/gotool"

@@ -324,6 +324,9 @@ START_TEST(test_log_writer_keys)
 		{ .call = LC_CLOSE, .fd = 4, .by_policy = true },
 		{ .call = LC_DROPPED, .ret = 3, .note = "file full" },
 		{ .call = LC_SECCOMP, .note = "continues" },
+		{ .call = LC_CONNECT, .fd = 3, .via = "seccomp", .pid = 9,
+		  .tid = 10, .prog = "q", .ret_unknown = true,
+		  .addr = (struct sockaddr *)&sin, .addrlen = sizeof(sin) },
 	};
 
 	for (size_t i = 0; i < sizeof(recs) / sizeof(*recs); i++) {
@@ -336,6 +339,12 @@ START_TEST(test_log_writer_keys)
 	ck_assert_uint_gt(log_format_json(&hctx, &recs[0], out, sizeof(out)),
 			  0);
 	ck_assert_int_ge(check_keys(out, seen), 6);
+	/* Seen from outside: the caller named, no result claimed. */
+	log_format_json(&ctx, &recs[sizeof(recs) / sizeof(*recs) - 1], out,
+			sizeof(out));
+	ck_assert_ptr_nonnull(strstr(out, "\"pid\":9,\"tid\":10,\"prog\":\"q\""));
+	ck_assert_ptr_null(strstr(out, "\"ret\""));
+	ck_assert_ptr_nonnull(strstr(out, ",\"via\":\"seccomp\"}"));
 	/* And the records above use every field the table has. */
 	for (int f = 0; f < LOG_FIELD_COUNT; f++)
 		ck_assert_msg(seen[f], "no record wrote \"%s\"",
