@@ -24,6 +24,7 @@ void cli_usage(FILE *f)
 		"       sockshim report [--json] [--by program|host] [--host GLOB]\n"
 		"                       [--program GLOB] [--option GLOB] LOG... | -\n"
 		"       sockshim service UNIT [-c CONFIG] [--audit] [--print] | --remove\n"
+		"       sockshim host enable [-c CONFIG] | disable | status\n"
 		"       sockshim --help | --version\n"
 		"\n"
 		"  run      run PROGRAM with libsockshim.so preloaded, or under\n"
@@ -35,6 +36,8 @@ void cli_usage(FILE *f)
 		"           options, values, actions, sockets and failures per\n"
 		"           program or host\n"
 		"  service  a systemd drop-in running UNIT under the shim\n"
+		"  host     every program of the host under the system policy\n"
+		"           (/etc/ld.so.preload)\n"
 		"\n"
 		"See sockshim(1) and sockshim.conf(5).\n",
 		SOCKSHIM_SYSCONFDIR);
@@ -75,6 +78,8 @@ int main(int argc, char **argv)
 		return cli_check(argc, argv);
 	if (strcmp(cmd, "options") == 0)
 		return cli_options(argc, argv);
+	if (strcmp(cmd, "host") == 0)
+		return cli_host(argc, argv);
 	if (strcmp(cmd, "service") == 0)
 		return cli_service(argc, argv);
 	if (strcmp(cmd, "report") == 0)

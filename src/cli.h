@@ -8,6 +8,7 @@
  *   cli_check.c    check: load a policy, print it or explain it
  *   cli_options.c  options: the catalogue as a table or as man source
  *   cli_service.c  service: a systemd drop-in that preloads the library
+ *   cli_host.c     host: the library in /etc/ld.so.preload
  *   report.c       report: summarise JSON logs
  *
  * Each subcommand takes argv from its own name on (getopt starts afresh)
@@ -40,6 +41,7 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_options(int argc, char **argv);
 int cli_service(int argc, char **argv);
+int cli_host(int argc, char **argv);
 
 /* The library: $SOCKSHIM_LIB, next to the command in a build tree, else
  * the installed one. Its path goes to out even when it is missing. */

@@ -92,7 +92,7 @@ complete_words() {
 		"$R/usr/share/bash-completion/completions/sockshim" "$@"
 }
 got=$(complete_words sockshim '' | sort | tr '\n' ' ')
-for w in run check options report service; do
+for w in run check options report service host; do
 	case " $got" in *" $w "*) ;; *) fail "completion of 'sockshim ' lacks $w: $got" ;; esac
 done
 got=$(complete_words sockshim options TCP_NODEL | tr '\n' ' ')
