@@ -100,11 +100,31 @@ struct sv {
 	bool child_done;
 	int child_status;
 	bool privileged;	/* we hold capabilities the program may lack */
+	unsigned char *needs_cap;	/* by catalogue index: privileged_opts */
 	struct seccomp_notif *notif;
 	struct seccomp_notif_resp *resp;
 	size_t notif_size, resp_size;
 	struct sv_task tasks[TASK_SLOTS];
 	struct sv_sock *socks;
+};
+
+/*
+ * Options whose setsockopt the kernel lets through only with a capability
+ * (CAP_NET_ADMIN, CAP_NET_RAW) or on a limit a capability lifts: a
+ * privileged supervisor sets these with no capability the program lacks.
+ * Checking the program's capabilities costs a read of /proc, so other
+ * options are set as they are.
+ */
+static const char *const privileged_opts[] = {
+	"SO_DEBUG", "SO_MARK", "SO_PRIORITY", "SO_RCVBUFFORCE",
+	"SO_SNDBUFFORCE", "SO_BINDTODEVICE", "SO_BINDTOIFINDEX",
+	"SO_BUSY_POLL", "SO_BUSY_POLL_BUDGET", "SO_PREFER_BUSY_POLL",
+	"SO_RESERVE_MEM", "SO_ATTACH_BPF", "SO_ATTACH_REUSEPORT_EBPF",
+	"IP_TRANSPARENT", "IPV6_TRANSPARENT", "IP_HDRINCL", "IPV6_HDRINCL",
+	"IP_IPSEC_POLICY", "IP_XFRM_POLICY", "IPV6_IPSEC_POLICY",
+	"IPV6_XFRM_POLICY", "IPV6_ROUTER_ALERT", "TCP_REPAIR",
+	"TCP_REPAIR_QUEUE", "TCP_REPAIR_OPTIONS", "TCP_REPAIR_WINDOW",
+	"TCP_QUEUE_SEQ", "TCP_CONGESTION", "TCP_ULP", "TCP_FASTOPEN_KEY",
 };
 
 /* Signals sent to sockshim that are the program's business. */
@@ -371,14 +391,15 @@ static bool caps_set(struct caps *c)
  * where the program would get EPERM. Returns the call's result, or
  * INT_MIN when we cannot act as the caller (nothing was done).
  */
-static int set_as_caller(const struct sv *s, pid_t tid, int dup, int level,
-			 int optname, const void *buf, socklen_t len)
+static int set_as_caller(const struct sv *s, pid_t tid, int dup, int opt,
+			 const void *buf, socklen_t len)
 {
+	int level = optcat_table[opt].level, optname = optcat_table[opt].optname;
 	struct caps saved, lowered;
 	uint64_t eff;
 	int ret, err;
 
-	if (!s->privileged)
+	if (!s->privileged || !s->needs_cap || !s->needs_cap[opt])
 		return setsockopt(dup, level, optname, buf, len);
 	if (!task_status(tid, NULL, 0, NULL, &eff) || !caps_get(&saved))
 		return INT_MIN;
@@ -443,7 +464,7 @@ static void local_facts(int dup, struct sockinfo *si)
  * already connected that we did not see connect was accepted: connect
  * is stopped whenever rules could care.
  */
-static void discover(int dup, struct sockinfo *si)
+static void discover(const struct policy *p, int dup, struct sockinfo *si)
 {
 	struct sockaddr_storage ss;
 	socklen_t len, slen;
@@ -459,6 +480,10 @@ static void discover(int dup, struct sockinfo *si)
 	len = sizeof(v);
 	if (getsockopt(dup, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0)
 		si->protocol = (uint16_t)v;
+	/* Which option fits is known now; the rest only rules ask about. */
+	if (!(p->match_keys & (M_ROLE | M_LOCAL_PORT | M_LOCAL_ADDR |
+			       M_REMOTE_PORT | M_REMOTE_ADDR)))
+		return;
 	len = sizeof(v);
 	if (getsockopt(dup, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v)
 		si->role = ROLE_LISTENER;
@@ -487,7 +512,7 @@ static struct sv_sock *sock_get(struct sv *s, int dup)
 	if (k->cookie != cookie) {
 		k->cookie = cookie;
 		k->seen = 0;
-		discover(dup, &k->si);
+		discover(&s->pol, dup, &k->si);
 	}
 	return k;
 }
@@ -538,7 +563,7 @@ static void apply_one(const struct pol_apply *a, void *arg)
 	r.rule = a->rule;
 	if (ac->enforce) {
 		int ret = set_as_caller(ac->s, (pid_t)ac->n->pid, ac->dup,
-					e->level, e->optname, buf, len);
+					a->opt, buf, len);
 
 		r.ret_unknown = false;
 		r.ret = ret == INT_MIN ? -1 : ret;
@@ -648,7 +673,6 @@ static bool judge(struct sv *s, const struct seccomp_notif *n,
 		  struct apply_ctx *ac, struct log_rec *r, struct optval *app,
 		  struct optval *eff, struct seccomp_notif_resp *resp)
 {
-	int level = (int)n->data.args[1], optname = (int)n->data.args[2];
 	int idx = r->has_opt ? r->opt : -1;
 	uint64_t optlen = n->data.args[4];
 	const struct optcat_entry *e;
@@ -703,7 +727,7 @@ static bool judge(struct sv *s, const struct seccomp_notif *n,
 		return true;
 	}
 	len = optval_encode(eff, &buf);
-	ret = set_as_caller(s, (pid_t)n->pid, ac->dup, level, optname, buf, len);
+	ret = set_as_caller(s, (pid_t)n->pid, ac->dup, idx, buf, len);
 	if (ret == INT_MIN) {
 		/* Not as the caller: its own call, its own value. */
 		r->action = ACT_NONE;
@@ -1042,6 +1066,14 @@ int supervise_run(char **argv, const struct sv_features *f)
 	s->socks = calloc(SOCK_SLOTS, sizeof(*s->socks));
 	s->privileged = caps_get(&caps) &&
 			(caps.d[0].effective || caps.d[1].effective);
+	s->needs_cap = calloc(optcat_count ? optcat_count : 1, 1);
+	for (size_t i = 0; s->needs_cap && i < sizeof(privileged_opts) /
+					       sizeof(privileged_opts[0]); i++) {
+		int opt = optcat_find_name(privileged_opts[i]);
+
+		if (opt >= 0)
+			s->needs_cap[opt] = 1;
+	}
 	supervise_unreachable_rules(&s->pol, stderr, "sockshim: note: ");
 
 	sigemptyset(&block);
