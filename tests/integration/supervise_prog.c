@@ -10,6 +10,7 @@
  *   supervise_prog threads N       opts in N threads at once
  *   supervise_prog spawn           opts in a fork+exec'd copy of itself
  *   supervise_prog uring           io_uring_setup, as a raw system call
+ *   supervise_prog mark            SO_MARK 1 (a capability's option)
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -113,6 +114,15 @@ int main(int argc, char **argv)
 				       (void *)(intptr_t)i);
 		for (int i = 0; i < n && i < 64; i++)
 			pthread_join(t[i], NULL);
+		return 0;
+	}
+	if (strcmp(mode, "mark") == 0) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1, r;
+
+		errno = 0;
+		r = setsockopt(fd, SOL_SOCKET, SO_MARK, &one, sizeof(one));
+		printf("mark=%d,%d\n", r, r ? errno : 0);
+		printf("mark_val=%d\n", geti(fd, SOL_SOCKET, SO_MARK));
 		return 0;
 	}
 	if (strcmp(mode, "uring") == 0) {

@@ -168,4 +168,22 @@ if [ "$(id -u)" = 0 ]; then
 	expect "$T/nobody.out" main
 	[ "$(jcount "$T/nobody.json" '1')" = 14 ] || fail "as nobody: want 14 records"
 	ok "the same as nobody: governed, exit 4, 14 records"
+
+	# A root supervisor acts with the program's capabilities: a program
+	# that dropped root gets the EPERM it gets alone.
+	M=$(conf mark <<'EOF'
+options = { SO_MARK = { force = 7; }; };
+EOF
+)
+	chmod 644 "$M"
+	"$S" run -c "$M" -o none -- "$T/sprog" mark >"$T/mark.out" || fail "mark run"
+	grep -qx 'mark=0,0' "$T/mark.out" && grep -qx 'mark_val=7' "$T/mark.out" ||
+		fail "root: SO_MARK not forced to 7: $(cat "$T/mark.out")"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/sprog" mark >"$T/bmark.out"
+	grep -qx 'mark=-1,1' "$T/bmark.out" || fail "bare nobody: $(cat "$T/bmark.out")"
+	"$S" run -c "$M" -o none -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$T/sprog" mark >"$T/nmark.out" || fail "mark run, dropped"
+	grep -qx 'mark=-1,1' "$T/nmark.out" && grep -qx 'mark_val=0' "$T/nmark.out" ||
+		fail "dropped root: SO_MARK set by the supervisor's privilege: $(cat "$T/nmark.out")"
+	ok "SO_MARK forced for root; a program that dropped root gets EPERM, as alone"
 fi
