@@ -157,6 +157,26 @@ print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))' >"$T/py.out" || fai
 [ "$(cat "$T/py.out")" = 1 ] || fail "--via seccomp: python's TCP_NODELAY not forced"
 ok "--via preload keeps to the preload; --via seccomp governs a dynamic python3"
 
+# --- audit: nothing changed, what would have been logged; rules run
+# cannot fully follow are named
+A=$(conf audit <<'EOF'
+log = { format = "json"; };
+options = { TCP_NODELAY = { force = true; }; SO_DEBUG = { deny = true; }; };
+rules = ( { name = "servers"; match = { role = "accepted"; };
+            options = { SO_KEEPALIVE = { set = true; }; }; } );
+EOF
+)
+"$S" run --audit -c "$A" -o "$T/audit.json" -- "$T/sprog" opts >"$T/audit.out" 2>"$T/audit.err" ||
+	fail "audit run"
+grep -qx main.nodelay=0 "$T/audit.out" && grep -qx main.debug=0,0 "$T/audit.out" ||
+	fail "--audit changed something: $(cat "$T/audit.out")"
+[ "$(jcount "$T/audit.json" 'r.get("action") == "would-force" and r.get("would_val") == 1')" = 1 ] ||
+	fail "no would-force: $(cat "$T/audit.json")"
+[ "$(jcount "$T/audit.json" 'r.get("action") == "would-deny"')" = 1 ] || fail "no would-deny"
+grep -q 'rule "servers" (line 3) matches accepted sockets' "$T/audit.err" ||
+	fail "no note about the accepted-sockets rule: $(cat "$T/audit.err")"
+ok "--audit: nothing changed, would-force and would-deny logged; the accepted-sockets rule named"
+
 # --- the same as nobody, without capabilities
 if [ "$(id -u)" = 0 ]; then
 	command -v runuser >/dev/null || skip "no runuser"
