@@ -11,16 +11,24 @@
  *   supervise_prog spawn           opts in a fork+exec'd copy of itself
  *   supervise_prog uring           io_uring_setup, as a raw system call
  *   supervise_prog mark            SO_MARK 1 (a capability's option)
+ *   supervise_prog alarm N [norestart]  N rounds of option calls under a
+ *                                  SIGALRM every 100 us (SA_RESTART unless
+ *                                  norestart): counts EINTR, wrong values
+ *                                  and descriptors left open
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +107,80 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* Option calls under a storm of signals; a call may fail with EINTR only
+ * as the kernel allows, never run twice or leave a value half-set. */
+static int alarm_rounds(long n, bool restart)
+{
+	struct sigaction sa = { .sa_handler = on_alarm,
+				.sa_flags = restart ? SA_RESTART : 0 };
+	struct itimerval it = { { 0, 100 }, { 0, 100 } };
+	struct sockaddr_in sa_in = { .sin_family = AF_INET };
+	long eintr = 0, bad = 0, other = 0;
+	int before = open_fds(), zero = 0, r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	sa_in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (long i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct linger l = { 1, 60 }, got = { 0, 0 };
+		socklen_t len = sizeof(got);
+
+		if (fd < 0) {
+			other++;
+			continue;
+		}
+		r = setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &zero, sizeof(zero));
+		if (r && errno == EINTR)
+			eintr++;
+		else if (r)
+			other++;
+		else if (geti(fd, IPPROTO_TCP, TCP_NODELAY) != 1)
+			bad++;
+		r = setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		if (r && errno == EINTR)
+			eintr++;
+		else if (r)
+			other++;
+		else if (getsockopt(fd, SOL_SOCKET, SO_LINGER, &got, &len) != 0 ||
+			 got.l_linger != 5)
+			bad++;
+		r = bind(fd, (struct sockaddr *)&sa_in, sizeof(sa_in));
+		if (r && errno == EINTR)
+			eintr++;
+		else if (r)
+			other++;
+		close(fd);
+	}
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	printf("alarms=%d\n", alarms > 0);
+	printf("eintr=%ld\nbad=%ld\nother=%ld\nleaked=%d\n", eintr, bad, other,
+	       open_fds() - before);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "opts";
@@ -116,6 +198,9 @@ int main(int argc, char **argv)
 			pthread_join(t[i], NULL);
 		return 0;
 	}
+	if (strcmp(mode, "alarm") == 0)
+		return alarm_rounds(argc > 2 ? atol(argv[2]) : 1000,
+				    !(argc > 3 && strcmp(argv[3], "norestart") == 0));
 	if (strcmp(mode, "mark") == 0) {
 		int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1, r;
 

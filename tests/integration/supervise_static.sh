@@ -134,6 +134,22 @@ for i in $(seq 20); do kill -0 "$cp" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$cp" 2>/dev/null && { kill -KILL "$cp"; fail "the program outlived its supervisor"; }
 ok "SIGTERM passed on (143); the program dies with a killed supervisor"
 
+# --- SIGALRM every 100 us: with SA_RESTART no call fails, none runs
+# twice, no value is wrong, no descriptor is left; without it, a call the
+# signal catches before the supervisor takes it fails with EINTR (the
+# kernel's rule for an interrupted wait: README, limits), and only that.
+"$S" run -c "$P" -o none -- "$T/sprog" alarm 2000 >"$T/alarm.out" || fail "alarm run"
+for kv in alarms=1 eintr=0 bad=0 other=0 leaked=0; do
+	grep -qx "$kv" "$T/alarm.out" || fail "SA_RESTART: want $kv: $(tr '\n' ' ' <"$T/alarm.out")"
+done
+"$S" run -c "$P" -o none -- "$T/sprog" alarm 2000 norestart >"$T/alarm2.out" || fail "alarm run"
+for kv in alarms=1 bad=0 other=0 leaked=0; do
+	grep -qx "$kv" "$T/alarm2.out" || fail "no SA_RESTART: want $kv: $(tr '\n' ' ' <"$T/alarm2.out")"
+done
+"$T/sprog" alarm 2000 norestart >"$T/alarm3.out"
+grep -qx eintr=0 "$T/alarm3.out" && grep -qx leaked=0 "$T/alarm3.out" || fail "bare alarm run"
+ok "SIGALRM every 100 us: SA_RESTART clean; without it $(sed -n 's/^eintr=//p' "$T/alarm2.out") EINTR of 6000 calls, nothing else"
+
 # --- io_uring: the call is logged; a liburing binary is warned about
 "$S" run -c "$P" -o "$T/uring.json" -- "$T/sprog" uring >/dev/null || fail "uring run"
 [ "$(jcount "$T/uring.json" 'r["call"] == "io_uring_setup"')" = 1 ] ||
