@@ -53,14 +53,15 @@ int log_dup_high(int fd)
 void sink_refresh_limit(void)
 {
 	struct rlimit rl;
-	unsigned long long lim = 0;
+	unsigned long long lim = LOGMAP_NO_LIMIT;
 
 	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		lim = (unsigned long long)rl.rlim_cur;
 	atomic_store(&lg.fsize_limit, lim);
 	/* Records stop short of the limit by room for the one that says
 	 * how many did not fit. */
-	logmap_set_limit(lim > 2 * DROPPED_ROOM ? lim - DROPPED_ROOM : lim);
+	logmap_set_limit(lim != LOGMAP_NO_LIMIT && lim > 2 * DROPPED_ROOM ?
+				 lim - DROPPED_ROOM : lim);
 }
 
 /* Each warning once per process: a program must not drown in ours. */

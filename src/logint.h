@@ -43,7 +43,7 @@ struct sink_state {
 	char prog[PROG_MAX + 1];
 	char host[128];		/* log.host expanded; "" none */
 	pid_t cached_pid;
-	atomic_ullong fsize_limit;	/* RLIMIT_FSIZE; 0: none */
+	atomic_ullong fsize_limit;	/* RLIMIT_FSIZE; LOGMAP_NO_LIMIT: none */
 	atomic_long next_check;		/* CLOCK_MONOTONIC_COARSE second */
 };
 extern struct sink_state lg;

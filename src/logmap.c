@@ -39,7 +39,7 @@ static atomic_size_t claimed;	/* extension under way up to here */
 static atomic_size_t released;	/* pages below this dropped from our RSS */
 static atomic_int inflight;	/* writers between reserve and copy done */
 static atomic_size_t written;	/* bytes of records copied, all mappings */
-static atomic_ullong size_limit;	/* RLIMIT_FSIZE, 0: none */
+static atomic_ullong size_limit = LOGMAP_NO_LIMIT;	/* RLIMIT_FSIZE */
 
 /* Set while this thread extends the file: a signal handler must not wait
  * for itself. */
@@ -202,7 +202,7 @@ static int extend(int fd, size_t target, bool ahead, const char **why)
 		want = (target + LOGMAP_GROW - 1) / LOGMAP_GROW * LOGMAP_GROW;
 		if (want - base > LOGMAP_WINDOW)
 			return EXT_FULL;
-		if (lim && want > lim)
+		if (lim != LOGMAP_NO_LIMIT && want > lim)
 			want = (size_t)lim;
 		if (want < target && (!ahead || want <= c)) {
 			/* Extending ahead of need stops quietly at the

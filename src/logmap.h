@@ -64,7 +64,9 @@ bool logmap_restart(int fd, const char **why);
 void logmap_finish(int fd, bool trim);
 /* In a fork child: the mapping is the parent's; forget it, touch nothing. */
 void logmap_drop(void);
-/* The file size limit to stay under (RLIMIT_FSIZE; 0: none). */
+/* The file size limit to stay under (RLIMIT_FSIZE; LOGMAP_NO_LIMIT:
+ * none; 0 is a limit: nothing can be written). */
+#define LOGMAP_NO_LIMIT (~0ULL)
 void logmap_set_limit(unsigned long long limit);
 /* From the SIGBUS handler: true if addr is in our window (and handled). */
 bool logmap_fault(const void *addr);

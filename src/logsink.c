@@ -205,43 +205,56 @@ static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 {
 	unsigned long long lim = atomic_load_explicit(&lg.fsize_limit,
 						      memory_order_relaxed);
-	bool ok;
+	ssize_t w;
+	int err;
 
 	if (lg.is_pipe && sandbox_allows(SBX_SIGMASK)) {
-		ok = write_guarded(fd, buf, n, SIGPIPE);
-	} else if (lim && lg.is_file && sandbox_allows(SBX_FILES) &&
-		   sandbox_allows(SBX_SIGMASK)) {
+		if (write_guarded(fd, buf, n, SIGPIPE))
+			return true;
+		*why = errno_reason(errno);
+		return false;
+	}
+	if (lim != LOGMAP_NO_LIMIT && lg.is_file) {
 		struct stat st;
 
-		/* Stay under the limit: the record whole or not at all. */
+		/* Stay under the limit: the record whole or not at all, and
+		 * never a SIGXFSZ. Without the calls that make sure of it
+		 * (a sandbox), not at all. */
+		if (!sandbox_allows(SBX_SIGMASK)) {
+			*why = "file size limit";
+			return false;
+		}
 		if (!saying && lim > 2 * DROPPED_ROOM)
 			lim -= DROPPED_ROOM;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		if (sandbox_allows(SBX_FILES) && fstat(fd, &st) == 0 &&
+		    S_ISREG(st.st_mode) &&
 		    (unsigned long long)st.st_size + n > lim) {
 			*why = "file size limit";
 			return false;
 		}
-		ok = write_guarded(fd, buf, n, SIGXFSZ);
-	} else {
-		ssize_t w = write(fd, buf, n);
-
-		ok = w == (ssize_t)n;
-		if (w > 0 && !ok && lg.per_process && !lg.append_only &&
-		    sandbox_allows(SBX_FILES)) {
-			/* Part of a record (a full disk): take it back, our
-			 * file has no other writer. */
-			struct stat st;
-			int err = errno ? errno : ENOSPC;
-
-			if (fstat(fd, &st) == 0 && st.st_size >= w &&
-			    ftruncate(fd, st.st_size - w) != 0)
-				err = EIO;
-			errno = err;
-		}
-	}
-	if (!ok)
+		if (write_guarded(fd, buf, n, SIGXFSZ))
+			return true;
 		*why = errno_reason(errno);
-	return ok;
+		return false;
+	}
+	w = write(fd, buf, n);
+	if (w == (ssize_t)n)
+		return true;
+	err = w < 0 ? errno : ENOSPC;	/* short: the disk filled up */
+	if (w > 0 && lg.is_file && sandbox_allows(SBX_FILES)) {
+		/*
+		 * Part of a record: take it back, so the next one does not
+		 * start mid-line. On a full disk no other writer can extend
+		 * the file meanwhile, so its end is still this fragment's.
+		 */
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size >= w && ftruncate(fd, st.st_size - w) != 0)
+			err = EIO;
+	}
+	*why = errno_reason(err);
+	return false;
 }
 
 /* Write one record where the sink says; false: dropped, *why says why. */
