@@ -9,11 +9,13 @@ DAEMON_TESTS = \
 	tests/integration/log_truncate.sh \
 	tests/integration/logrotate.sh \
 	tests/integration/log_full.sh \
+	tests/integration/log_full_shared.sh \
 	tests/integration/log_fsize.sh \
 	tests/integration/sigterm_trim.sh \
 	tests/integration/exec_log.sh \
 	tests/integration/nginx_privdrop.sh \
 	tests/integration/haproxy_daemon.sh \
+	tests/integration/sshd_login.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 
