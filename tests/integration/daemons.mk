@@ -1,6 +1,6 @@
 # tests/integration/daemons.mk — see Makefile.am
 #
-# The log under what admins and daemons do (issue 8): truncation, both
+# The log under what admins and daemons do: truncation, both
 # logrotate modes, a full filesystem, RLIMIT_FSIZE, SIGTERM, a failed
 # exec, and real daemons that drop privileges, daemonize or sandbox
 # themselves (nginx, haproxy, sshd, PostgreSQL), judged by what the
@@ -16,8 +16,12 @@ DAEMON_TESTS = \
 	tests/integration/nginx_privdrop.sh \
 	tests/integration/haproxy_daemon.sh \
 	tests/integration/sshd_login.sh \
+	tests/integration/seccomp_log.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
+
+check_PROGRAMS += tests/integration/progs/sandboxed
+tests_integration_progs_sandboxed_SOURCES = tests/integration/progs/sandboxed.c
 
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += $(DAEMON_TESTS) tests/integration/logtest.sh \
