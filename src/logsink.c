@@ -314,6 +314,15 @@ bool sink_emit_now(const struct log_rec *r)
 		ok = write_record(buf, n, &why);
 		gate_leave();
 	}
+	if (!ok && !gate_keeper && why && strcmp(why, "truncated") == 0) {
+		/* The file was cut under us: map it again at its new end
+		 * now, and the record goes there instead of being lost. */
+		sink_maybe_check();
+		if (gate_enter()) {
+			ok = write_record(buf, n, &why);
+			gate_leave();
+		}
+	}
 	if (!ok)
 		count_drop(why);
 	return ok;

@@ -31,7 +31,7 @@ static void setup(void)
 static void teardown(void)
 {
 	logmap_drop();
-	logmap_set_limit(0);
+	logmap_set_limit(LOGMAP_NO_LIMIT);
 	close(fd);
 	unlink(path);
 }
