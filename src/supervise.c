@@ -1121,6 +1121,11 @@ int supervise_run(char **argv, const struct sv_features *f)
 		fprintf(stderr, "sockshim: note: this kernel has no synchronous "
 				"wake-up for seccomp notifications (Linux 6.6): "
 				"each stopped call costs some 20-35 us more\n");
+	if (s->listener >= 0 && !f->wait_killable)
+		fprintf(stderr, "sockshim: note: this kernel cannot make a "
+				"stopped call wait killable (Linux 5.19): a signal "
+				"during a stopped call may make the supervisor "
+				"act on it twice\n");
 	if (s->listener >= 0) {
 		real_init();
 		log_open(&s->pol, s->prog);
