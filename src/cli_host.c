@@ -5,8 +5,9 @@
  * program it starts, set-id ones included. Such processes get no
  * environment of ours: they read the system policy, so enable checks it
  * (and installs -c CONFIG there), refuses what would disturb every
- * program (records on their stderr, on_error = "abort", a policy others
- * may write), proves the library loads and runs in a test process, then
+ * program (records or warnings on their stderr: a log to stderr or to a
+ * file other users cannot open; on_error = "abort"; a policy others may
+ * write), proves the library loads and runs in a test process, then
  * rewrites /etc/ld.so.preload in one rename, keeping the other entries.
  * disable removes only the library's entry.
  */
@@ -325,6 +326,15 @@ static bool fit_for_host(const char *path, const struct policy *p)
 				"would get sockshim's lines on its standard error; "
 				"set log.path to \"syslog\", \"none\" or a file\n",
 			cli_name, path);
+		ok = false;
+	}
+	else if (strcmp(p->log.path, "none") != 0 &&
+		 strncmp(p->log.path, "syslog", 6) != 0) {
+		fprintf(stderr, "%s: %s logs to the file %s: the processes of "
+				"other users could not open it and would say so on "
+				"their standard error; use \"syslog\" (the daemon "
+				"takes every user's records) or \"none\"\n",
+			cli_name, path, p->log.path);
 		ok = false;
 	}
 	if (p->on_error == ONERR_ABORT) {

@@ -3,8 +3,8 @@
 # (and the system policy's directory) are overlays on a tmpfs: the
 # machine's own /etc/ld.so.preload is never read or written by the test's
 # changes. Enable refuses a policy that logs to stderr, one with
-# on_error = "abort", a broken one (file:line) and a system policy others
-# may write, leaving the file as it was; it keeps other entries, is
+# on_error = "abort", a broken one (file:line), a system policy others
+# may write and a file log, leaving the file as it was; it keeps other entries, is
 # idempotent, and puts every new process under the system policy with no
 # environment (SO_KEEPALIVE as the kernel shows it). ping, curl, python3,
 # su and a shell loop give exactly the same output and status with the
@@ -87,10 +87,14 @@ programs() {
 	{ curl -sS "http://127.0.0.1:$port/data.txt" | md5sum; echo "exit $?"; } >"$out.curl" 2>&1
 	{ "$PYTHON3" "$T/echo.py"; echo "exit $?"; } >"$out.python" 2>&1
 	{ su nobody -s /bin/sh -c 'id -un; echo hi | cat'; echo "exit $?"; } >"$out.su" 2>&1
+	# Set-id and capability programs run by a user: the loader's secure mode.
+	{ su nobody -s /bin/sh -c 'ping -c 1 -W 2 127.0.0.1; echo "exit $?"; passwd -S; echo "exit $?"'
+	} 2>&1 | sed 's/, time .*//; /^rtt /d; /^PING /d; /bytes from/d' >"$out.secure"
 	{ sh -c 'i=0; while [ $i -lt 100 ]; do /bin/true || exit 1; echo $i; i=$((i + 1)); done' |
 		md5sum; echo "exit $?"; } >"$out.loop" 2>&1
 }
 programs "$T/bare"
+grep -q ' 1 received' "$T/bare.secure" || fail "ping as nobody fails without the shim: $(cat "$T/bare.secure")"
 grep -q ' 1 received' "$T/bare.ping" || fail "ping 127.0.0.1 fails without the shim: $(cat "$T/bare.ping")"
 grep -qx '102400 True' "$T/bare.python" ||
 	fail "python3 echo fails without the shim: $(cat "$T/bare.python")"
@@ -130,19 +134,67 @@ grep -q 'root only' "$T/err" || { cat "$T/err"; fail "no reason given for a writ
 unchanged "a writable system policy"
 ok "refused: stderr log, on_error abort, broken policy (file:line), policy others may write"
 
+pfile=$(conf file <<EOF2
+log = { path = "$T/file.json"; format = "json"; };
+EOF2
+)
+"$SOCKSHIM_BIN" host enable -c "$pfile" 2>"$T/err" && fail "enable took a policy logging to a file"
+grep -q 'other users' "$T/err" || { cat "$T/err"; fail "no reason given for the file log"; }
+unchanged "a refused file log"
+ok "refused: a file log (other users' processes could not open it)"
+
+# The host's log: a stand-in syslog daemon (started before the preload)
+# writes each record's JSON as a line of host.json; "sync TOKEN"
+# datagrams go to sync.
+chmod 755 "$T"	# processes of other users (su nobody) reach the socket
+sock=$T/log.sock
+: >"$T/host.json"
+: >"$T/sync"
+cat >"$T/syslogd.py" <<'PY'
+import os, socket, sys
+path, out, sync = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+os.chmod(path, 0o666)
+s.settimeout(120)
+while True:
+    try:
+        msg = s.recv(65536).decode("utf-8", "replace")
+    except socket.timeout:
+        break
+    if msg.startswith("sync "):
+        with open(sync, "a") as f:
+            f.write(msg[5:] + "\n")
+        continue
+    i = msg.find("{")
+    with open(out, "a") as f:
+        f.write((msg[i:] if i >= 0 else "?" + msg).rstrip("\n") + "\n")
+PY
+bg "$PYTHON3" "$T/syslogd.py" "$sock" "$T/host.json" "$T/sync"
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+[ -S "$sock" ] || fail "the stand-in syslog daemon did not start"
+# sync_log: every record sent so far is in host.json (a unix datagram
+# socket keeps each sender's order; this one comes after them all).
+nsync=0
+sync_log() {
+	nsync=$((nsync + 1))
+	"$PYTHON3" -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(("sync " + sys.argv[2]).encode(), sys.argv[1])' "$sock" "$nsync"
+	for _ in $(seq 100); do grep -qx "$nsync" "$T/sync" && return; sleep 0.05; done
+	fail "the stand-in syslog daemon did not answer"
+}
 policy=$(conf host <<EOF2
-log = { path = "$T/host.json"; format = "json"; };
+log = { path = "syslog:$sock"; format = "json"; };
 options = { SO_KEEPALIVE = { force = true; }; };
 EOF2
 )
-chmod 755 "$T"	# processes of other users (su nobody) may reach the log
 "$SOCKSHIM_BIN" host enable -c "$policy" >"$T/out" 2>&1 || { cat "$T/out"; fail "enable failed"; }
 printf '%s\n%s\n' "$other" "$lib" | cmp -s - /etc/ld.so.preload ||
 	{ cat /etc/ld.so.preload; fail "ld.so.preload is not the other entry and the library"; }
 [ "$(stat -c %a /etc/ld.so.preload)" = 644 ] || fail "ld.so.preload mode $(stat -c %a /etc/ld.so.preload)"
 cmp -s "$policy" "$syspolicy" || fail "the policy was not installed as $syspolicy"
 [ "$(stat -c %a:%u "$syspolicy")" = 644:0 ] || fail "system policy mode/owner $(stat -c %a:%u "$syspolicy")"
-n=$(jcount "$T/host.json" 'r["prog"] == "sockshim" and r["call"] == "socket"')
+sync_log
+n=$(jcount "$T/host.json" 'r["prog"] == "sockshim" and r["call"] == "socket" and r["family"] == "AF_INET"')
 [ "$n" -eq 1 ] || fail "$n socket records of enable's test process, want 1"
 ok "enabled: other entry kept, library added, policy installed, test process ran"
 
@@ -152,16 +204,16 @@ got=$(env -u LD_PRELOAD "$PYTHON3" -c "$keepalive")
 [ "$got" = 1 ] || fail "SO_KEEPALIVE of a new process under the host preload: $got, want 1"
 ok "a new process gets SO_KEEPALIVE from the system policy, no environment"
 
+sync_log
 : >"$T/host.json"
 programs "$T/pre"
-for p in ping curl python su loop; do
+sync_log
+for p in ping curl python su secure loop; do
 	cmp -s "$T/bare.$p" "$T/pre.$p" || {
 		diff "$T/bare.$p" "$T/pre.$p"
 		fail "$p behaves differently with the host preload"
 	}
 done
-n=$(jcount "$T/host.json" 'r["prog"] == "ping" and r["call"] == "socket"')
-[ "$n" -ge 1 ] || fail "no socket record from ping: was it under the preload?"
 n=$(jcount "$T/host.json" 'r["prog"] == "curl" and r["call"] == "connect" and r.get("addr") == "127.0.0.1:'"$port"'"')
 [ "$n" -eq 1 ] || fail "$n connect records from curl, want 1"
 n=$(jcount "$T/host.json" 'r["prog"] == "curl" and r.get("opt") == "SO_KEEPALIVE" and r["origin"] == "policy"')
@@ -170,7 +222,28 @@ n=$(jcount "$T/host.json" 'r["prog"] == "python3" and r.get("opt") == "SO_KEEPAL
 [ "$n" -eq 3 ] || fail "$n forced SO_KEEPALIVE records from python3's echo, want 3 (listener, client, accepted)"
 n=$(jcount "$T/host.json" 'r["prog"] == "true"')
 [ "$n" -eq 0 ] || fail "$n records from /bin/true, which makes no socket"
-ok "ping, curl, python3, su, a shell loop: same output and status as without; curl and python3 governed"
+n=$(jcount "$T/host.json" 'r["prog"] == "ping" and r["call"] == "socket" and r["family"] == "AF_INET" and r.get("proto") == "IPPROTO_ICMP" and r["ret"] >= 0')
+[ "$n" -eq 2 ] || fail "$n ICMP sockets in ping's records (root and nobody), want 2"
+ok "ping, curl, python3, su, a shell loop, ping and passwd as nobody: same output and status as without; curl and python3 governed"
+
+# A user cannot point a set-id or capability program elsewhere: its
+# environment is not read, its records go to the system policy's log.
+sync_log
+: >"$T/host.json"
+mkdir -m 1777 "$T/user"
+printf 'log = { path = "%s/user/mine.json"; format = "json"; };\n' "$T" >"$T/user/mine.conf"
+chmod 644 "$T/user/mine.conf"
+su nobody -s /bin/sh -c "SOCKSHIM_CONFIG=$T/user/mine.conf SOCKSHIM_LOG=$T/user/env.json SOCKSHIM_MODE=audit ping -c 1 -W 2 127.0.0.1" >/dev/null 2>&1 ||
+	fail "ping as nobody failed"
+[ -e "$T/user/mine.json" ] || [ -e "$T/user/env.json" ] &&
+	fail "a capability program logged where the user's environment said"
+sync_log
+n=$(jcount "$T/host.json" 'r["prog"] == "ping" and r["call"] == "socket" and r["family"] == "AF_INET" and r.get("proto") == "IPPROTO_ICMP" and r["ret"] >= 0')
+[ "$n" -eq 1 ] || fail "$n ICMP sockets in the records of ping as nobody in the system log, want 1"
+su nobody -s /bin/sh -c "SOCKSHIM_CONFIG=$T/user/mine.conf $PYTHON3 -c 'import socket; socket.socket()'" ||
+	fail "python3 as nobody failed"
+[ -e "$T/user/mine.json" ] || fail "a plain program did not take the user's SOCKSHIM_CONFIG"
+ok "set-id/capability programs: only the system policy and its log; plain ones honour SOCKSHIM_CONFIG"
 
 "$SOCKSHIM_BIN" host enable -c "$policy" >"$T/out" || fail "a second enable failed"
 grep -q 'already enabled' "$T/out" || fail "a second enable did not say so"
