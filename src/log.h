@@ -89,8 +89,8 @@ bool log_expand_host(const char *tmpl, char *out, size_t len);
 bool log_expand_path(const char *tmpl, pid_t pid, const char *prog,
 		     char *out, size_t len);
 
-/* Sink. log_open is called once with the loaded policy. */
-void log_open(const struct policy *p, const char *prog);
+/* Sink. log_open is called once, with the log's settings. */
+void log_open(const struct log_conf *conf, const char *prog);
 extern bool log_on, log_only_policy;
 
 static inline bool log_enabled(void)

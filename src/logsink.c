@@ -363,17 +363,17 @@ void log_emit(const struct log_rec *r)
 
 /* ---------------------------------------------------------- open, warn */
 
-void log_open(const struct policy *p, const char *progname)
+void log_open(const struct log_conf *conf, const char *progname)
 {
-	const char *path = p->log.path;
+	const char *path = conf->path;
 
 	snprintf(lg.prog, sizeof(lg.prog), "%s", progname && *progname ? progname : "?");
 	lg.cached_pid = getpid();
-	lg.format = p->log.format;
-	log_only_policy = p->log.calls == LOGC_POLICY;
-	lg.file_mode = p->log.file_mode;
-	if (p->log.host[0] &&
-	    !log_expand_host(p->log.host, lg.host, sizeof(lg.host)))
+	lg.format = conf->format;
+	log_only_policy = conf->calls == LOGC_POLICY;
+	lg.file_mode = conf->file_mode;
+	if (conf->host[0] &&
+	    !log_expand_host(conf->host, lg.host, sizeof(lg.host)))
 		lg.host[0] = '\0';
 	snprintf(lg.path_tmpl, sizeof(lg.path_tmpl), "%s", path);
 	sink_refresh_limit();
@@ -389,8 +389,8 @@ void log_open(const struct policy *p, const char *progname)
 	} else if (strcmp(path, "syslog") == 0 ||
 		   strncmp(path, "syslog:", 7) == 0) {
 		int fd = logsys_open(path[6] == ':' ? path + 7 : "/dev/log",
-				     p->log.facility, p->log.ident,
-				     p->log.syslog_format == LOGS_RFC5424,
+				     conf->facility, conf->ident,
+				     conf->syslog_format == LOGS_RFC5424,
 				     lg.host);
 
 		atomic_store(&lg.log_fd, fd);

@@ -14,13 +14,11 @@
 #include <stddef.h>
 
 #include "fdtab.h"
+#include "log_conf.h"
 #include "optcat.h"
 
 enum pol_mode { MODE_ENFORCE, MODE_AUDIT, MODE_TRACE };
 enum pol_on_error { ONERR_PASSTHROUGH, ONERR_ABORT };
-enum log_format { LOGF_TEXT, LOGF_JSON };
-enum log_calls { LOGC_ALL, LOGC_POLICY };
-enum log_syslog_format { LOGS_RFC3164, LOGS_RFC5424 };
 enum abortive { AB_ALLOW, AB_GRACEFUL, AB_DENY };
 
 enum {
@@ -49,7 +47,6 @@ struct optset {
 	size_t n;
 };
 
-#define LOG_PATH_MAX 512
 #define POLICY_MAX_RULES 64	/* one bit each in sockinfo.rules_applied */
 
 struct port_range {
@@ -98,19 +95,8 @@ struct policy {
 	enum pol_mode mode;
 	enum pol_on_error on_error;
 	bool strict_perms;	/* as root: refuse a file others could write */
-	struct {
-		char path[LOG_PATH_MAX];	/* "stderr", "none", "syslog",
-						   "syslog:SOCKET", file */
-		enum log_format format;
-		enum log_calls calls;
-		char ident[32];			/* syslog tag */
-		unsigned int file_mode;		/* permissions of a new file */
-		int facility;			/* syslog facility, LOG_USER... */
-		enum log_syslog_format syslog_format;	/* of datagrams */
-		char host[64];			/* "host" of JSON records: a
-						   name, %h the machine's;
-						   "" none */
-	} log;
+	struct log_conf log;	/* the log's settings: the log module
+				   sees these, never the policy */
 	struct optset site;
 	struct rule *rules;
 	size_t nrules;

@@ -149,7 +149,7 @@ static void shim_init_once(void)
 		report_errors(&errs, prog);
 	} else if (apply_env(prog)) {
 		policy_set_program(&policy, prog);
-		log_open(&policy, prog);
+		log_open(&policy.log, prog);
 		find_inherited();
 		pthread_atfork(atfork_prepare, NULL, atfork_child);
 		atomic_store(&active, true);

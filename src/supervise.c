@@ -1128,7 +1128,7 @@ int supervise_run(char **argv, const struct sv_features *f)
 				"act on it twice\n");
 	if (s->listener >= 0) {
 		real_init();
-		log_open(&s->pol, s->prog);
+		log_open(&s->pol.log, s->prog);
 	}
 	if (write(sp[0], &ack, 1) != 1) {
 		/* The child cannot go on: it exits, we reap it below. */
