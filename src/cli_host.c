@@ -324,7 +324,7 @@ static bool fit_for_host(const char *path, const struct policy *p)
 	if (strcmp(p->log.path, "stderr") == 0) {
 		fprintf(stderr, "%s: %s logs to stderr: every program on the host "
 				"would get sockshim's lines on its standard error; "
-				"set log.path to \"syslog\", \"none\" or a file\n",
+				"set log.path to \"syslog\" or \"none\"\n",
 			cli_name, path);
 		ok = false;
 	}
