@@ -7,8 +7,9 @@
 # may write and a file log, leaving the file as it was; it keeps other entries, is
 # idempotent, and puts every new process under the system policy with no
 # environment (SO_KEEPALIVE as the kernel shows it). ping, curl, python3,
-# su and a shell loop give exactly the same output and status with the
-# preload as without. Disable gives back the file byte for byte.
+# su, a shell loop, ping and passwd as nobody and an ssh login to a real
+# sshd give exactly the same output and status with the preload as
+# without. Disable gives back the file byte for byte.
 
 if [ "${SOCKSHIM_HOST_NS:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for a mount namespace" >&2; exit 77; }
@@ -80,8 +81,42 @@ while True:
 t.join()
 print(len(got), got == data)
 PY
+# sshd, started before the preload: each connection's re-executed sshd
+# (privilege separation, its sandbox) starts under it once enabled.
+sshport=
+if [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 && id sshd >/dev/null 2>&1 &&
+   { [ -d /run/sshd ] || mkdir -m 0755 /run/sshd; }; then
+	sshport=$(free_port)
+	ssh-keygen -q -t ed25519 -N '' -f "$T/host_key" && ssh-keygen -q -t ed25519 -N '' -f "$T/id" ||
+		fail "ssh-keygen"
+	cp "$T/id.pub" "$T/authorized_keys"
+	cat >"$T/sshd_config" <<EOF2
+Port $sshport
+ListenAddress 127.0.0.1
+HostKey $T/host_key
+PidFile none
+AuthorizedKeysFile $T/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PrintMotd no
+EOF2
+	bg /usr/sbin/sshd -D -e -f "$T/sshd_config" 2>"$T/sshd.log"
+	wait_port "$sshport"
+elif [ "${SOCKSHIM_TESTS_STRICT:-0}" = 1 ]; then
+	fail "no sshd, ssh or sshd user for the login check"
+fi
 programs() {
 	out=$1
+	if [ -n "$sshport" ]; then
+		{ timeout 20 ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no \
+			-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i "$T/id" \
+			-p "$sshport" root@127.0.0.1 'echo logged-in; id -un'; echo "exit $?"; } >"$out.ssh" 2>&1
+	else
+		: >"$out.ssh"
+	fi
 	{ ping -c 1 -W 2 127.0.0.1; echo "exit $?"; } 2>&1 |
 		grep -E 'packets transmitted|^exit' | sed 's/, time .*//' >"$out.ping"
 	{ curl -sS "http://127.0.0.1:$port/data.txt" | md5sum; echo "exit $?"; } >"$out.curl" 2>&1
@@ -95,6 +130,7 @@ programs() {
 }
 programs "$T/bare"
 grep -q ' 1 received' "$T/bare.secure" || fail "ping as nobody fails without the shim: $(cat "$T/bare.secure")"
+[ -z "$sshport" ] || grep -qx logged-in "$T/bare.ssh" || fail "ssh login fails without the shim: $(cat "$T/bare.ssh")"
 grep -q ' 1 received' "$T/bare.ping" || fail "ping 127.0.0.1 fails without the shim: $(cat "$T/bare.ping")"
 grep -qx '102400 True' "$T/bare.python" ||
 	fail "python3 echo fails without the shim: $(cat "$T/bare.python")"
@@ -208,7 +244,7 @@ sync_log
 : >"$T/host.json"
 programs "$T/pre"
 sync_log
-for p in ping curl python su secure loop; do
+for p in ping curl python su secure loop ssh; do
 	cmp -s "$T/bare.$p" "$T/pre.$p" || {
 		diff "$T/bare.$p" "$T/pre.$p"
 		fail "$p behaves differently with the host preload"
@@ -220,11 +256,17 @@ n=$(jcount "$T/host.json" 'r["prog"] == "curl" and r.get("opt") == "SO_KEEPALIVE
 [ "$n" -eq 1 ] || fail "$n forced SO_KEEPALIVE records from curl, want 1"
 n=$(jcount "$T/host.json" 'r["prog"] == "python3" and r.get("opt") == "SO_KEEPALIVE" and r["origin"] == "policy"')
 [ "$n" -eq 3 ] || fail "$n forced SO_KEEPALIVE records from python3's echo, want 3 (listener, client, accepted)"
+if [ -n "$sshport" ]; then
+	n=$(jcount "$T/host.json" 'r["prog"] == "ssh" and r["call"] == "connect" and r.get("addr") == "127.0.0.1:'"$sshport"'"')
+	[ "$n" -eq 1 ] || fail "$n connect records from ssh, want 1"
+	n=$(jcount "$T/host.json" 'r["prog"] == "sshd"')
+	[ "$n" -ge 1 ] || fail "no record from the connection's sshd: not under the host preload"
+fi
 n=$(jcount "$T/host.json" 'r["prog"] == "true"')
 [ "$n" -eq 0 ] || fail "$n records from /bin/true, which makes no socket"
 n=$(jcount "$T/host.json" 'r["prog"] == "ping" and r["call"] == "socket" and r["family"] == "AF_INET" and r.get("proto") == "IPPROTO_ICMP" and r["ret"] >= 0')
 [ "$n" -eq 2 ] || fail "$n ICMP sockets in ping's records (root and nobody), want 2"
-ok "ping, curl, python3, su, a shell loop, ping and passwd as nobody: same output and status as without; curl and python3 governed"
+ok "ping, curl, python3, su, a shell loop, ping and passwd as nobody, an ssh login: same output and status as without; curl and python3 governed"
 
 # A user cannot point a set-id or capability program elsewhere: its
 # environment is not read, its records go to the system policy's log.
