@@ -205,6 +205,18 @@ if [ "$(id -u)" = 0 ]; then
 	[ "$(jcount "$T/nobody.json" '1')" = 14 ] || fail "as nobody: want 14 records"
 	ok "the same as nobody: governed, exit 4, 14 records"
 
+	# A program in a network namespace of its own: options set on
+	# duplicates reach its sockets there, where the supervisor is not.
+	if command -v unshare >/dev/null && command -v ip >/dev/null &&
+	   unshare -n true 2>/dev/null; then
+		"$S" run --via seccomp -c "$P" -o none -- unshare -n sh -c \
+			'ip link set lo up && exec "$0" opts 6' "$T/sprog" >"$T/ns.out" 2>"$T/ns.err"
+		rc=$?
+		[ "$rc" = 6 ] || fail "netns: status $rc: $(cat "$T/ns.err")"
+		expect "$T/ns.out" main
+		ok "a program in its own network namespace: governed there, exit 6"
+	fi
+
 	# A root supervisor acts with the program's capabilities: a program
 	# that dropped root gets the EPERM it gets alone.
 	M=$(conf mark <<'EOF'
