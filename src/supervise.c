@@ -106,6 +106,8 @@ struct sv {
 	size_t notif_size, resp_size;
 	struct sv_task tasks[TASK_SLOTS];
 	struct sv_sock *socks;
+	pid_t refused[32];	/* processes said to keep us out, a ring */
+	unsigned int nrefused;
 };
 
 /*
@@ -341,6 +343,22 @@ static struct sv_task *task_get(struct sv *s, const struct seccomp_notif *n)
 	return task_fill(s, t, n) ? t : NULL;
 }
 
+/*
+ * A process that keeps us out (not dumpable, for one): its calls go on
+ * as it makes them. Say so once per process.
+ */
+static void say_refused(struct sv *s, const struct sv_task *t)
+{
+	for (unsigned int i = 0; i < 32; i++)
+		if (s->refused[i] == t->tgid)
+			return;
+	s->refused[s->nrefused++ % 32] = t->tgid;
+	fprintf(stderr, "sockshim: warning: %s (pid %d) does not let the "
+			"supervisor read its memory or descriptors (not "
+			"dumpable?): its socket calls go on as it makes them\n",
+		t->comm, (int)t->tgid);
+}
+
 /* The caller's socket fd, as a descriptor of ours; -1 if none. */
 static int task_getfd(struct sv *s, struct sv_task *t,
 		      const struct seccomp_notif *n, int fd)
@@ -351,17 +369,24 @@ static int task_getfd(struct sv *s, struct sv_task *t,
 	 * else's now. Open it afresh, once. */
 	if (dup < 0 && errno == ESRCH && task_fill(s, t, n))
 		dup = (int)syscall(SYS_pidfd_getfd, t->pidfd, fd, 0);
+	if (dup < 0 && errno == EPERM)
+		say_refused(s, t);
 	return dup;
 }
 
-static bool read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+static bool read_mem(struct sv *s, const struct sv_task *t, pid_t pid,
+		     uint64_t addr, void *buf, size_t len)
 {
 	struct iovec local = { buf, len };
 	struct iovec remote = { (void *)(uintptr_t)addr, len };
 
 	if (!addr)
 		return false;
-	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len;
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return true;
+	if (errno == EPERM && t)
+		say_refused(s, t);
+	return false;
 }
 
 /* -------------------------------------------------------- credentials */
@@ -610,7 +635,8 @@ static void on_event(struct sv *s, const struct seccomp_notif *n)
 		uint64_t len = n->data.args[2];
 
 		if (len >= sizeof(sa_family_t) && len <= sizeof(ss) &&
-		    read_mem((pid_t)n->pid, n->data.args[1], &ss, (size_t)len)) {
+		    read_mem(s, t, (pid_t)n->pid, n->data.args[1], &ss,
+			     (size_t)len)) {
 			alen = (socklen_t)len;
 			r.addr = (struct sockaddr *)&ss;
 			r.addrlen = alen;
@@ -691,7 +717,7 @@ static bool judge(struct sv *s, const struct seccomp_notif *n,
 	/* Odd lengths and unreadable values: the kernel answers, not us. */
 	if (optlen > INT_MAX || (need ? optlen < need : optlen > OPTVAL_STR_MAX))
 		return false;
-	if (!read_mem((pid_t)n->pid, n->data.args[3], raw,
+	if (!read_mem(s, ac->t, (pid_t)n->pid, n->data.args[3], raw,
 		      need ? need : (size_t)optlen) ||
 	    !optval_decode(e->type, raw, (socklen_t)optlen, app))
 		return false;

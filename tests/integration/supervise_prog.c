@@ -11,6 +11,7 @@
  *   supervise_prog spawn           opts in a fork+exec'd copy of itself
  *   supervise_prog uring           io_uring_setup, as a raw system call
  *   supervise_prog mark            SO_MARK 1 (a capability's option)
+ *   supervise_prog undumpable      opts, after PR_SET_DUMPABLE 0
  *   supervise_prog alarm N [norestart]  N rounds of option calls under a
  *                                  SIGALRM every 100 us (SA_RESTART unless
  *                                  norestart): counts EINTR, wrong values
@@ -27,6 +28,7 @@
 #include <sys/socket.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -230,6 +232,8 @@ int main(int argc, char **argv)
 		printf("child.exit=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		return 0;
 	}
+	if (strcmp(mode, "undumpable") == 0)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (round_trip("main", fds) != 0) {
 		printf("error=%s\n", strerror(errno));
 		return 99;

@@ -205,6 +205,16 @@ if [ "$(id -u)" = 0 ]; then
 	[ "$(jcount "$T/nobody.json" '1')" = 14 ] || fail "as nobody: want 14 records"
 	ok "the same as nobody: governed, exit 4, 14 records"
 
+	# Not dumpable, a program keeps an unprivileged supervisor out: its
+	# calls go on as it makes them, and run says so once.
+	runuser -u nobody -- "$S" run -c "$P" -o none -- "$T/sprog" undumpable \
+		>"$T/undump.out" 2>"$T/undump.err" </dev/null || fail "undumpable run"
+	grep -qx main.nodelay=0 "$T/undump.out" && grep -qx main.linger=1,60 "$T/undump.out" ||
+		fail "undumpable: $(cat "$T/undump.out")"
+	[ "$(grep -c 'does not let the supervisor' "$T/undump.err")" = 1 ] ||
+		fail "undumpable: want one warning: $(cat "$T/undump.err")"
+	ok "a program that is not dumpable runs as it asks, with one warning"
+
 	# A program in a network namespace of its own: options set on
 	# duplicates reach its sockets there, where the supervisor is not.
 	if command -v unshare >/dev/null && command -v ip >/dev/null &&
