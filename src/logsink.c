@@ -48,6 +48,9 @@ struct sink_state lg = {
 bool log_on;
 bool log_only_policy;
 
+/* fd 2 was closed when the log opened: whatever has the number since is
+ * the program's, not a standard error. */
+static bool stderr_closed_at_start;
 static __thread pid_t cached_tid __attribute__((tls_model("initial-exec")));
 
 /* log_on mirrors the sink for the inline test every hook makes. */
@@ -368,6 +371,7 @@ void log_open(const struct log_conf *conf, const char *progname)
 	const char *path = conf->path;
 
 	snprintf(lg.prog, sizeof(lg.prog), "%s", progname && *progname ? progname : "?");
+	stderr_closed_at_start = real.fcntl(STDERR_FILENO, F_GETFD) < 0;
 	lg.cached_pid = getpid();
 	lg.format = conf->format;
 	log_only_policy = conf->calls == LOGC_POLICY;
@@ -432,8 +436,12 @@ void log_warn(const char *fmt, ...)
 		n = sizeof(buf) - 2;
 	if (sandbox_entered())
 		return;
-	if (stderr_nowhere())
+	if (stderr_closed_at_start || stderr_nowhere())
 		logsys_warn(buf, (size_t)n);
+	/* A program started without fd 2 has since given the number to a
+	 * file or socket of its own: not ours to write to. */
+	if (stderr_closed_at_start)
+		return;
 	buf[n++] = '\n';
 	if (write(STDERR_FILENO, buf, (size_t)n) < 0)
 		return;

@@ -17,6 +17,7 @@ DAEMON_TESTS = \
 	tests/integration/haproxy_daemon.sh \
 	tests/integration/sshd_login.sh \
 	tests/integration/seccomp_log.sh \
+	tests/integration/warn_syslog.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 
