@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "supervise.h"
 #include "config.h"
 #include "optcat.h"
 #include "policy.h"
@@ -174,6 +175,11 @@ static void print_policy(const struct policy *p)
 		printf("    }; }%s\n", i + 1 < p->nrules ? "," : "");
 	}
 	printf(");\n");
+	/* Static and Go programs are governed by the supervisor, which
+	 * sees fewer facts than the preload: say which rules it cannot
+	 * carry out as written. */
+	supervise_unreachable_rules(p, stdout,
+				    "# with sockshim run --via seccomp: ");
 }
 
 /* ---- check --explain "program=nginx role=listener local_port=80" ---- */

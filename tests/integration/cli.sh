@@ -130,3 +130,16 @@ chmod +x "$T/script"
 w=$(warn "$T/script") || fail "no warning for a script run by a static interpreter"
 warn /bin/true && fail "a warning for an ordinary dynamic binary"
 ok "run warns for static, Go, setuid and via #!, not for /bin/true"
+
+# --- check: rules the seccomp supervisor cannot carry out are named
+R=$(conf reach <<'EOC'
+rules = ( { name = "web"; match = { role = "accepted"; };
+            options = { TCP_NODELAY = { set = true; }; }; } );
+EOC
+)
+out=$("$S" check "$R") || fail "check of a valid policy failed"
+echo "$out" | grep -q '^# with sockshim run --via seccomp: rule "web" (line 1) matches accepted' ||
+	fail "check does not name the rule the supervisor cannot reach: $out"
+out=$("$S" check "$DEFAULT") || fail "check of the default policy failed"
+echo "$out" | grep -q 'via seccomp' && fail "check names unreachable rules in a policy without rules"
+ok "check names the rules run --via seccomp cannot carry out"
