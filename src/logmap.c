@@ -125,7 +125,7 @@ static void fill_newlines(int fd, size_t from, size_t to)
 	}
 }
 
-static const char *reason(int err)
+const char *logmap_errno_reason(int err)
 {
 	switch (err) {
 	case ENOSPC:
@@ -165,7 +165,7 @@ static bool grow_file(int fd, size_t from, size_t to, const char **why)
 	}
 	real.pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret != 0)
-		*why = reason(err);
+		*why = logmap_errno_reason(err);
 	return ret == 0;
 }
 

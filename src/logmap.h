@@ -73,6 +73,9 @@ bool logmap_fault(const void *addr);
 /* From a fatal signal's handler: trim if no writer is mid-record.
  * Async-signal-safe. */
 void logmap_fatal(int fd);
+/* The dropped-record reason for a write's errno: "no space", "file size
+ * limit", "write error". */
+const char *logmap_errno_reason(int err);
 /* Bytes of records written through the mapping (tests, benchmarks). */
 size_t logmap_written(void);
 

@@ -162,18 +162,6 @@ static bool pipe_like(int fd)
 
 /* ------------------------------------------------------------- writing */
 
-static const char *errno_reason(int err)
-{
-	switch (err) {
-	case ENOSPC:
-	case EDQUOT:
-		return "no space";
-	case EFBIG:
-		return "file size limit";
-	default:
-		return "write error";
-	}
-}
 
 /*
  * One write(2), never a signal: SIGPIPE (a reader that went away) and
@@ -214,7 +202,7 @@ static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 	if (lg.is_pipe && sandbox_allows(SBX_SIGMASK)) {
 		if (write_guarded(fd, buf, n, SIGPIPE))
 			return true;
-		*why = errno_reason(errno);
+		*why = logmap_errno_reason(errno);
 		return false;
 	}
 	if (lim != LOGMAP_NO_LIMIT && lg.is_file) {
@@ -237,7 +225,7 @@ static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 		}
 		if (write_guarded(fd, buf, n, SIGXFSZ))
 			return true;
-		*why = errno_reason(errno);
+		*why = logmap_errno_reason(errno);
 		return false;
 	}
 	w = write(fd, buf, n);
@@ -256,7 +244,7 @@ static bool write_plain(int fd, const char *buf, size_t n, const char **why)
 		    st.st_size >= w && ftruncate(fd, st.st_size - w) != 0)
 			err = EIO;
 	}
-	*why = errno_reason(err);
+	*why = logmap_errno_reason(err);
 	return false;
 }
 
