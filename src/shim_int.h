@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shim_int — what the shim's rooms share, private to them.
+ *
+ * shim.c       the lifecycle: loading the policy, opening the log, the
+ *              state every call reads (below), fork.
+ * shim_facts.c what we know about a socket and how we learn it: the
+ *              kernel asked, addresses read from the program's memory,
+ *              the policy's own setsockopt calls when a fact appears.
+ * shim_opts.c  setsockopt and getsockopt.
+ * shim_conn.c  a socket's life until it is connected: socket, socketpair,
+ *              bind, listen, connect, accept.
+ * shim_fds.c   fd numbers: close, the dup family, fcntl, close_range,
+ *              closefrom, and the calls that hand out fd numbers.
+ *
+ * Every interposed call has the same shape:
+ *
+ *	struct frame f;
+ *
+ *	if (!call_begin(&f))
+ *		return real.X(...);		   (not ours to handle)
+ *	... facts, policy before the call ...
+ *	call_done(&f, real.X(...));
+ *	... facts after the call ...
+ *	return call_end(&f, record or NULL);
+ */
+#ifndef SOCKSHIM_SHIM_INT_H
+#define SOCKSHIM_SHIM_INT_H
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "fdtab.h"
+#include "log.h"
+#include "policy.h"
+
+#pragma GCC visibility push(hidden)
+
+extern struct policy shim_pol;	/* immutable once shim_ready */
+extern atomic_bool shim_on;	/* a valid policy: the shim acts */
+extern atomic_bool shim_ready;	/* initialisation finished, either way */
+
+/*
+ * Depth of shim code on this thread. Anything libc does on our behalf
+ * that lands in a hook again (or a hook called from a signal handler
+ * while another is running) goes straight to the real call.
+ */
+extern __thread int shim_depth __attribute__((tls_model("initial-exec")));
+
+/* Enter shim code, or say the caller must just make the real call. */
+static inline bool shim_enter(void)
+{
+	/* Every call comes here: one load once initialised. */
+	if (!atomic_load_explicit(&shim_ready, memory_order_acquire))
+		shim_init();
+	if (shim_depth || !atomic_load_explicit(&shim_on, memory_order_relaxed))
+		return false;
+	shim_depth++;
+	return true;
+}
+
+static inline void shim_leave(void)
+{
+	shim_depth--;
+}
+
+/* Whether a record with this action is written at all. */
+static inline bool logging(enum pol_action action)
+{
+	return log_enabled() && (action != ACT_NONE || !log_policy_only());
+}
+
+static inline void emit(const struct log_rec *r)
+{
+	if (logging(r->action))
+		log_emit(r);
+}
+
+/* ------------------------------------------------------------- frame */
+
+/*
+ * One interposed call, from entry to return. call_begin enters shim code
+ * and keeps the program's errno; call_done takes the real call's result;
+ * call_end logs, leaves and hands errno back as libc would have left it:
+ * the program's own after a success (whatever the shim's calls did to
+ * it), the real call's after a failure.
+ */
+struct frame {
+	int caller_errno;
+	bool failed;
+	int err;	/* errno of the real call when it failed */
+	long ret;
+};
+
+static inline bool call_begin(struct frame *f)
+{
+	if (!shim_enter())
+		return false;
+	f->caller_errno = errno;
+	return true;
+}
+
+/* Right after the real call, before anything else touches errno. */
+static inline void call_done(struct frame *f, long ret)
+{
+	f->ret = ret;
+	f->failed = ret < 0;
+	f->err = f->failed ? errno : 0;
+}
+
+/* The call fails without reaching libc. */
+static inline void call_refuse(struct frame *f, int err)
+{
+	f->ret = -1;
+	f->failed = true;
+	f->err = err;
+}
+
+/* The record of this call, as the program saw it. */
+static inline void call_emit(const struct frame *f, struct log_rec *r)
+{
+	r->ret = f->ret;
+	r->err = f->err;
+	emit(r);
+}
+
+/* Log r if given, leave, and return what the program sees. */
+static inline int call_end(struct frame *f, struct log_rec *r)
+{
+	if (r)
+		call_emit(f, r);
+	shim_leave();
+	errno = f->failed ? f->err : f->caller_errno;
+	return (int)f->ret;
+}
+
+/* ------------------------------------------------- facts (shim_facts.c) */
+
+/* What we know of fd, asking the kernel if we never saw it made. */
+bool facts_known(int fd, struct sockinfo *si);
+/* Ask the kernel and remember; errno is left as it was. */
+bool facts_discover(int fd, struct sockinfo *si);
+/* A new socket's facts (the caller stores them). */
+void facts_created(int family, int type, int protocol, struct sockinfo *si);
+/* An address as facts: IPv4 as v4-mapped; other families leave them. */
+void facts_from_addr(const struct sockaddr *sa, socklen_t len,
+		     struct in6_addr *addr, uint16_t *port);
+/* The port the kernel chose, when a rule names local facts. */
+void facts_local(int fd, struct sockinfo *si);
+/* An accepted socket: its listener's kind, a peer of its own. */
+void facts_accepted(int lfd, int nfd, const struct sockaddr *peer,
+		    socklen_t peerlen, struct sockinfo *si);
+/* Carry out what the policy sets at ev; store si. */
+void facts_apply(int fd, struct sockinfo *si, enum pol_event ev);
+/* Copy an address the program passed; false if it cannot be read. */
+bool facts_copy_addr(const struct sockaddr *addr, socklen_t len,
+		     struct sockaddr_storage *copy);
+
+/*
+ * bind, listen and connect each reveal a fact rules may name. The rules
+ * that now match are applied before the real call, when the kernel still
+ * needs them (SO_REUSEADDR before bind, buffer sizes before listen and
+ * connect); if the call fails, the fact is withdrawn again, keeping the
+ * record of the rules that ran (their options stay set).
+ */
+struct tentative {
+	bool have;
+	struct sockinfo si, before;
+};
+
+/* What we know of fd, for the caller to change in t->si; or false. */
+bool tentative_begin(int fd, struct tentative *t);
+/* The caller changed t->si: apply the rules it makes match, store it. */
+void tentative_apply(int fd, struct tentative *t, enum pol_event ev);
+/* After the real call: the facts hold, or go back to what they were. */
+void tentative_end(int fd, struct tentative *t, bool holds);
+
+#pragma GCC visibility pop
+
+#endif
