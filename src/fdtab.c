@@ -1,24 +1,65 @@
 // SPDX-License-Identifier: MIT
-/* fdtab — per-fd socket facts, lock-free and async-signal-safe. */
+/*
+ * fdtab — per-fd socket facts, lock-free and async-signal-safe.
+ *
+ * Each slot's state is one word: a version and three flags. A writer
+ * takes the slot by setting WRITING with a compare-and-swap, so two
+ * writers never interleave their bytes (close in one thread can race a
+ * store in another), copies the facts in, and releases the slot with
+ * KNOWN set and the next version. Forgetting never waits: it clears
+ * KNOWN in one compare-and-swap or, when a writer holds the slot, sets
+ * CANCELLED, and that writer then releases the slot unknown. Readers
+ * copy the facts out and keep the copy only if the word did not change
+ * meanwhile. The facts are stored as relaxed atomic words, so a reader
+ * racing a writer reads stale words, never undefined ones.
+ */
 #include "build-config.h"
 
+#include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "fdtab.h"
 
+#define S_WRITING	1u
+#define S_KNOWN		2u
+#define S_CANCELLED	4u
+#define S_FLAGS		(S_WRITING | S_KNOWN | S_CANCELLED)
+#define S_VERSION	8u	/* one version: the bits above the flags */
+
+#define WORDS ((sizeof(struct sockinfo) + 7) / 8)
+
+union facts {
+	struct sockinfo si;
+	uint64_t w[WORDS];
+};
+
 struct slot {
-	atomic_uint seq;	/* odd while being written */
-	atomic_bool known;
-	struct sockinfo info;
+	atomic_uint state;
+	_Atomic uint64_t w[WORDS];
 };
 
 #define NCHUNKS (FDTAB_MAX_FD / FDTAB_CHUNK)
 #define READ_TRIES 64
+/* A writer waiting for another spins this long, then yields the CPU... */
+#define SPIN_TRIES 64
+/* ...and gives up after this many tries in all (the holder is stopped,
+ * or is the very thread a signal handler interrupted). */
+#define WRITE_TRIES 256
 
 static struct slot *_Atomic chunks[NCHUNKS];
 static atomic_size_t mapped;
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
 
 /*
  * Chunks come from mmap, not malloc: close() in a signal handler may be
@@ -56,59 +97,166 @@ static struct slot *slot_for(int fd, bool create)
 	return c ? &c[fd % FDTAB_CHUNK] : NULL;
 }
 
-bool fdtab_get(int fd, struct sockinfo *out)
+static void copy_out(struct slot *s, union facts *f)
 {
-	struct slot *s = slot_for(fd, false);
+	for (size_t i = 0; i < WORDS; i++)
+		f->w[i] = atomic_load_explicit(&s->w[i], memory_order_relaxed);
+}
 
-	if (!s)
-		return false;
+/*
+ * A consistent copy of the facts and the state it was taken in, or the
+ * state alone when the slot is not known. False when writers kept the
+ * slot busy for every try.
+ */
+static bool slot_read(struct slot *s, union facts *f, unsigned int *st)
+{
 	for (int i = 0; i < READ_TRIES; i++) {
-		unsigned int seq = atomic_load_explicit(&s->seq,
+		unsigned int cur = atomic_load_explicit(&s->state,
 							memory_order_acquire);
-		bool known;
 
-		if (seq & 1)
+		if (cur & S_WRITING) {
+			cpu_relax();
 			continue;
-		known = atomic_load_explicit(&s->known, memory_order_relaxed);
-		if (known)
-			memcpy(out, &s->info, sizeof(*out));
+		}
+		*st = cur;
+		if (!(cur & S_KNOWN))
+			return true;
+		copy_out(s, f);
 		atomic_thread_fence(memory_order_acquire);
-		if (atomic_load_explicit(&s->seq, memory_order_relaxed) == seq)
-			return known;
+		if (atomic_load_explicit(&s->state, memory_order_relaxed) == cur)
+			return true;
 	}
-	/* A writer was interrupted (signal handler on this fd): not known. */
 	return false;
 }
 
-static void slot_write(struct slot *s, const struct sockinfo *in)
+bool fdtab_get(int fd, struct sockinfo *out)
 {
-	atomic_fetch_add_explicit(&s->seq, 1, memory_order_acq_rel);
-	atomic_thread_fence(memory_order_release);
-	if (in)
-		memcpy(&s->info, in, sizeof(*in));
-	atomic_store_explicit(&s->known, in != NULL, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->seq, 1, memory_order_release);
+	struct slot *s = slot_for(fd, false);
+	union facts f;
+	unsigned int st;
+
+	/* A writer was interrupted (signal handler on this fd): not known. */
+	if (!s || !slot_read(s, &f, &st) || !(st & S_KNOWN))
+		return false;
+	memcpy(out, &f.si, sizeof(*out));
+	return true;
+}
+
+/* Take the slot for writing: the state it had, or false (gave up). */
+static bool slot_lock(struct slot *s, unsigned int *st)
+{
+	for (int i = 0; i < WRITE_TRIES; i++) {
+		unsigned int cur = atomic_load_explicit(&s->state,
+							memory_order_relaxed);
+
+		if (!(cur & S_WRITING) &&
+		    atomic_compare_exchange_weak_explicit(
+			    &s->state, &cur, cur | S_WRITING,
+			    memory_order_acquire, memory_order_relaxed)) {
+			/* The facts' words are stored after the flag. */
+			atomic_thread_fence(memory_order_release);
+			*st = cur | S_WRITING;
+			return true;
+		}
+		if (i < SPIN_TRIES)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+	return false;
+}
+
+/* Release the slot: known, unless a forget came while we held it. */
+static void slot_unlock(struct slot *s, unsigned int cur, bool known)
+{
+	unsigned int next;
+
+	do {
+		next = ((cur & ~S_FLAGS) + S_VERSION) |
+		       (known && !(cur & S_CANCELLED) ? S_KNOWN : 0);
+	} while (!atomic_compare_exchange_weak_explicit(&s->state, &cur, next,
+							memory_order_release,
+							memory_order_relaxed));
+}
+
+/* Forget, never waiting; true if the slot was known (or being written). */
+static bool slot_forget(struct slot *s)
+{
+	unsigned int cur, next;
+
+	if (!s)
+		return false;
+	cur = atomic_load_explicit(&s->state, memory_order_relaxed);
+	do {
+		if (cur & S_WRITING)
+			next = cur | S_CANCELLED;
+		else if (cur & S_KNOWN)
+			next = (cur & ~S_KNOWN) + S_VERSION;
+		else
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&s->state, &cur, next,
+							memory_order_acq_rel,
+							memory_order_relaxed));
+	return true;
 }
 
 void fdtab_set(int fd, const struct sockinfo *in)
 {
 	struct slot *s = slot_for(fd, true);
+	union facts f;
+	unsigned int st;
 
-	if (s)
-		slot_write(s, in);
-}
-
-static bool slot_clear(struct slot *s)
-{
-	if (!s || !atomic_load_explicit(&s->known, memory_order_relaxed))
-		return false;
-	slot_write(s, NULL);
-	return true;
+	if (!s)
+		return;
+	if (!slot_lock(s, &st)) {
+		/* Another writer holds it and does not finish: whatever it
+		 * stores is not to be trusted either. Unknown is safe: the
+		 * facts are asked of the kernel again. */
+		slot_forget(s);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	memcpy(&f.si, in, sizeof(*in));
+	for (size_t i = 0; i < WORDS; i++)
+		atomic_store_explicit(&s->w[i], f.w[i], memory_order_relaxed);
+	slot_unlock(s, st, true);
 }
 
 void fdtab_clear(int fd)
 {
-	slot_clear(slot_for(fd, false));
+	slot_forget(slot_for(fd, false));
+}
+
+bool fdtab_take(int fd, struct sockinfo *out)
+{
+	struct slot *s = slot_for(fd, false);
+	union facts f;
+
+	if (!s)
+		return false;
+	for (int i = 0; i < READ_TRIES; i++) {
+		unsigned int cur = atomic_load_explicit(&s->state,
+							memory_order_acquire);
+
+		if (!(cur & (S_KNOWN | S_WRITING)))
+			return false;
+		if (cur & S_WRITING) {
+			cpu_relax();
+			continue;
+		}
+		copy_out(s, &f);
+		atomic_thread_fence(memory_order_acquire);
+		/* Unchanged since the copy: the facts are these, now gone. */
+		if (atomic_compare_exchange_strong_explicit(
+			    &s->state, &cur, (cur & ~S_KNOWN) + S_VERSION,
+			    memory_order_acq_rel, memory_order_relaxed)) {
+			memcpy(out, &f.si, sizeof(*out));
+			return true;
+		}
+	}
+	/* A writer holds the slot: forget without the facts. */
+	slot_forget(s);
+	return false;
 }
 
 static size_t range(unsigned int lo, unsigned int hi, bool forget)
@@ -126,25 +274,14 @@ static size_t range(unsigned int lo, unsigned int hi, bool forget)
 			continue;
 		}
 		if (forget)
-			n += slot_clear(&c[fd % FDTAB_CHUNK]);
+			n += slot_forget(&c[fd % FDTAB_CHUNK]);
 		else
-			n += atomic_load_explicit(&c[fd % FDTAB_CHUNK].known,
-						  memory_order_relaxed);
+			n += !!(atomic_load_explicit(&c[fd % FDTAB_CHUNK].state,
+						     memory_order_relaxed) &
+				S_KNOWN);
 		fd++;
 	}
 	return n;
-}
-
-bool fdtab_take(int fd, struct sockinfo *out)
-{
-	struct slot *s = slot_for(fd, false);
-	bool known;
-
-	if (!s || !atomic_load_explicit(&s->known, memory_order_relaxed))
-		return false;
-	known = fdtab_get(fd, out);
-	slot_write(s, NULL);
-	return known;
 }
 
 size_t fdtab_clear_range(unsigned int lo, unsigned int hi)

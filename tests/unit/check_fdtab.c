@@ -5,6 +5,10 @@
 #include <check.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -288,6 +292,225 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* ---- threads: several writers on the same slots, and readers ---- */
+
+/*
+ * Writers store, take and clear the same few slots; each store is facts
+ * whose every field follows from one tag, so a copy mixing two stores
+ * (a reader racing a writer, two writers interleaving their bytes) shows.
+ */
+#define SHARED_FDS 1
+#define WRITERS 3
+#define READERS 2
+#define WRITER_OPS 500000
+#define SHARED_ROUNDS 4
+
+static atomic_int writers_left;
+static uint32_t writer_ops;
+static atomic_long torn, seen;
+
+static struct sockinfo tagged(int fd, uint32_t tag)
+{
+	struct sockinfo si = {
+		.family = AF_INET6, .type = SOCK_STREAM,
+		.protocol = (uint16_t)tag, .role = (uint8_t)(tag % 3 + 1),
+		.has_local = tag & 1, .has_remote = !(tag & 1),
+		.local_port = (uint16_t)(tag >> 16),
+		.remote_port = (uint16_t)~tag,
+		.rules_applied = ((uint64_t)tag << 32) | (uint32_t)fd,
+	};
+
+	for (int i = 0; i < 16; i++) {
+		si.local_addr.s6_addr[i] = (uint8_t)(tag >> (i % 4 * 8));
+		si.remote_addr.s6_addr[i] = (uint8_t)~(tag >> (i % 4 * 8));
+	}
+	return si;
+}
+
+/* The facts are one store's, for this fd. */
+static void judge(int fd, const struct sockinfo *got)
+{
+	struct sockinfo want = tagged(fd, (uint32_t)(got->rules_applied >> 32));
+
+	atomic_fetch_add_explicit(&seen, 1, memory_order_relaxed);
+	if (memcmp(&want, got, sizeof(want)) != 0)
+		atomic_fetch_add_explicit(&torn, 1, memory_order_relaxed);
+}
+
+#define TAGS 64
+
+static void *shared_writer(void *arg)
+{
+	uint32_t t = (uint32_t)(intptr_t)arg;
+	uint32_t x = t * 2654435761u + 1;
+	static __thread struct sockinfo mine[SHARED_FDS][TAGS];
+
+	/* Made beforehand: the loop does little but race the others. */
+	for (int fd = 0; fd < SHARED_FDS; fd++)
+		for (uint32_t i = 0; i < TAGS; i++)
+			mine[fd][i] = tagged(40 + fd, (t << 24) | (i + 1));
+	pthread_barrier_wait(&start);
+	for (uint32_t i = 0; i < writer_ops; i++) {
+		int fd = 40 + (int)(i % SHARED_FDS);
+		struct sockinfo got;
+
+		x = x * 1103515245u + 12345u;	/* which operation: mixed */
+		switch (x >> 29) {
+		case 0:
+			if (fdtab_take(fd, &got))
+				judge(fd, &got);
+			break;
+		case 1:
+			fdtab_clear(fd);
+			break;
+		default:
+			fdtab_set(fd, &mine[fd - 40][i % TAGS]);
+			if (fdtab_get(fd, &got))
+				judge(fd, &got);
+		}
+	}
+	atomic_fetch_sub(&writers_left, 1);
+	return NULL;
+}
+
+static void *shared_reader(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&start);
+	while (atomic_load(&writers_left) > 0)
+		for (int fd = 40; fd < 40 + SHARED_FDS; fd++) {
+			struct sockinfo got;
+
+			if (fdtab_get(fd, &got))
+				judge(fd, &got);
+		}
+	return NULL;
+}
+
+/*
+ * Under valgrind, threads take turns on one core: the races these tests
+ * look for cannot happen there, and the full counts take minutes. A
+ * short run of each is still a memory check of the code.
+ */
+static bool under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+
+	return p && strstr(p, "/vgpreload");
+}
+
+/* One round: writers and readers at once on the shared slots. */
+static void shared_round(void)
+{
+	pthread_t th[WRITERS + READERS];
+
+	atomic_store(&writers_left, WRITERS);
+	pthread_barrier_init(&start, NULL, WRITERS + READERS);
+	for (int t = 0; t < WRITERS + READERS; t++)
+		ck_assert_int_eq(pthread_create(&th[t], NULL,
+						t < WRITERS ? shared_writer :
+							      shared_reader,
+						(void *)(intptr_t)(t + 1)),
+				 0);
+	for (int t = 0; t < WRITERS + READERS; t++)
+		ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+	pthread_barrier_destroy(&start);
+}
+
+START_TEST(test_shared_slots)
+{
+	atomic_store(&torn, 0);
+	atomic_store(&seen, 0);
+	/* How often two threads overlap depends on the machine's load:
+	 * rounds until a mixed copy shows, or enough of them. */
+	writer_ops = under_valgrind() ? WRITER_OPS / 100 : WRITER_OPS;
+	for (int round = 0, rounds = under_valgrind() ? 1 : SHARED_ROUNDS;
+	     round < rounds && !atomic_load(&torn); round++)
+		shared_round();
+	/* What is left in each slot is one store's facts, or nothing. */
+	for (int fd = 40; fd < 40 + SHARED_FDS; fd++) {
+		struct sockinfo got;
+
+		if (fdtab_get(fd, &got))
+			judge(fd, &got);
+	}
+	ck_assert_msg(atomic_load(&torn) == 0,
+		      "%ld of %ld copies mixed two stores", atomic_load(&torn),
+		      atomic_load(&seen));
+	ck_assert_int_gt(atomic_load(&seen), 0);
+}
+END_TEST
+
+/* ---- a signal handler storing into the slot its thread is storing to ---- */
+
+#define SIGNALS 600
+
+static pthread_t victim;
+static atomic_bool victim_done;
+static atomic_long handled;
+
+static void on_signal(int sig)
+{
+	static const uint32_t tag = 0xabcdefu;
+	struct sockinfo si = tagged(50, tag), got;
+
+	(void)sig;
+	fdtab_set(50, &si);
+	if (fdtab_get(50, &got))
+		judge(50, &got);
+	atomic_fetch_add(&handled, 1);
+}
+
+static long signals;
+
+static void *interrupter(void *arg)
+{
+	(void)arg;
+	for (long sent = 0; sent < signals && !atomic_load(&victim_done);
+	     sent++) {
+		long before = atomic_load(&handled);
+
+		pthread_kill(victim, SIGUSR1);
+		while (atomic_load(&handled) == before &&
+		       !atomic_load(&victim_done))
+			sched_yield();
+	}
+	return NULL;
+}
+
+START_TEST(test_signal_mid_store)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct sockinfo mine[TAGS], got;
+	pthread_t th;
+
+	atomic_store(&torn, 0);
+	atomic_store(&seen, 0);
+	atomic_store(&handled, 0);
+	atomic_store(&victim_done, false);
+	for (uint32_t i = 0; i < TAGS; i++)
+		mine[i] = tagged(50, i + 1);
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	victim = pthread_self();
+	signals = under_valgrind() ? 5 : SIGNALS;
+	ck_assert_int_eq(pthread_create(&th, NULL, interrupter, NULL), 0);
+	while (atomic_load(&handled) < signals)
+		for (uint32_t i = 0; i < TAGS; i++) {
+			fdtab_set(50, &mine[i]);
+			/* Mine, the handler's, or nothing. */
+			if (fdtab_get(50, &got) &&
+			    memcmp(&got, &mine[i], sizeof(got)) != 0)
+				judge(50, &got);
+		}
+	atomic_store(&victim_done, true);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_msg(atomic_load(&torn) == 0,
+		      "%ld of %ld copies mixed two stores", atomic_load(&torn),
+		      atomic_load(&seen));
+}
+END_TEST
+
 /* Tests run in their own process, but not under CK_FORK=no. */
 static void forget_all(void)
 {
@@ -311,6 +534,8 @@ static Suite *fdtab_suite(void)
 	tc = tcase_create("threads");
 	tcase_add_checked_fixture(tc, forget_all, NULL);
 	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_shared_slots);
+	tcase_add_test(tc, test_signal_mid_store);
 	suite_add_tcase(s, tc);
 	return s;
 }
