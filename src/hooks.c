@@ -13,10 +13,17 @@
 #include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "real.h"
@@ -150,6 +157,176 @@ HOOK int close_range(unsigned int lo, unsigned int hi, int flags)
 HOOK void closefrom(int lo)
 {
 	shim_closefrom(lo);
+}
+
+/*
+ * Calls that hand out fd numbers: a number we knew as a socket that was
+ * closed where no hook saw it (fclose of an fdopen()ed socket, a raw
+ * system call) is not a socket any more. No initialisation beyond libc's
+ * symbols and no log: the dynamic loader's and libc's own opens never
+ * come here, but every other library's do.
+ */
+
+/* open's mode is there only when the flags create a file. */
+#define NEEDS_MODE(flags) \
+	(((flags) & O_CREAT) || ((flags) & O_TMPFILE) == O_TMPFILE)
+#define MODE_ARG(flags, mode)                       \
+	do {                                        \
+		va_list ap_;                        \
+                                                    \
+		(mode) = 0;                         \
+		if (NEEDS_MODE(flags)) {            \
+			va_start(ap_, flags);       \
+			(mode) = va_arg(ap_, mode_t); \
+			va_end(ap_);                \
+		}                                   \
+	} while (0)
+
+HOOK int open(const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	MODE_ARG(flags, mode);
+	real_init();
+	return shim_fd_new(real.open(path, flags, mode));
+}
+
+HOOK int open64(const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	MODE_ARG(flags, mode);
+	real_init();
+	return shim_fd_new(real.open64(path, flags, mode));
+}
+
+HOOK int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	MODE_ARG(flags, mode);
+	real_init();
+	return shim_fd_new(real.openat(dirfd, path, flags, mode));
+}
+
+HOOK int openat64(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	MODE_ARG(flags, mode);
+	real_init();
+	return shim_fd_new(real.openat64(dirfd, path, flags, mode));
+}
+
+/* What a program built with _FORTIFY_SOURCE calls for open(path, flags)
+ * when the compiler cannot see the flags. */
+HOOK int __open_2(const char *path, int flags);
+HOOK int __open64_2(const char *path, int flags);
+HOOK int __openat_2(int dirfd, const char *path, int flags);
+HOOK int __openat64_2(int dirfd, const char *path, int flags);
+
+HOOK int __open_2(const char *path, int flags)
+{
+	real_init();
+	return shim_fd_new(real.__open_2(path, flags));
+}
+
+HOOK int __open64_2(const char *path, int flags)
+{
+	real_init();
+	return shim_fd_new(real.__open64_2(path, flags));
+}
+
+HOOK int __openat_2(int dirfd, const char *path, int flags)
+{
+	real_init();
+	return shim_fd_new(real.__openat_2(dirfd, path, flags));
+}
+
+HOOK int __openat64_2(int dirfd, const char *path, int flags)
+{
+	real_init();
+	return shim_fd_new(real.__openat64_2(dirfd, path, flags));
+}
+
+HOOK int creat(const char *path, mode_t mode)
+{
+	real_init();
+	return shim_fd_new(real.creat(path, mode));
+}
+
+HOOK int creat64(const char *path, mode_t mode)
+{
+	real_init();
+	return shim_fd_new(real.creat64(path, mode));
+}
+
+HOOK int pipe(int fds[2])
+{
+	real_init();
+	return shim_fd_pair(real.pipe(fds), fds);
+}
+
+HOOK int pipe2(int fds[2], int flags)
+{
+	real_init();
+	return shim_fd_pair(real.pipe2(fds, flags), fds);
+}
+
+HOOK int eventfd(unsigned int count, int flags)
+{
+	real_init();
+	return shim_fd_new(real.eventfd(count, flags));
+}
+
+HOOK int timerfd_create(int clock, int flags)
+{
+	real_init();
+	return shim_fd_new(real.timerfd_create(clock, flags));
+}
+
+HOOK int signalfd(int fd, const sigset_t *mask, int flags)
+{
+	real_init();
+	return shim_fd_new(real.signalfd(fd, mask, flags));
+}
+
+HOOK int epoll_create(int size)
+{
+	real_init();
+	return shim_fd_new(real.epoll_create(size));
+}
+
+HOOK int epoll_create1(int flags)
+{
+	real_init();
+	return shim_fd_new(real.epoll_create1(flags));
+}
+
+HOOK int memfd_create(const char *name, unsigned int flags)
+{
+	real_init();
+	return shim_fd_new(real.memfd_create(name, flags));
+}
+
+HOOK int inotify_init(void)
+{
+	real_init();
+	return shim_fd_new(real.inotify_init());
+}
+
+HOOK int inotify_init1(int flags)
+{
+	real_init();
+	return shim_fd_new(real.inotify_init1(flags));
+}
+
+/* fopen, popen and the like open inside libc: only the close is seen. */
+HOOK int fclose(FILE *stream)
+{
+	real_init();
+	shim_stream_closing(stream);
+	return real.fclose(stream);
 }
 
 /*

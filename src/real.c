@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -234,6 +235,111 @@ static int sys_chroot(const char *path)
 	return (int)real.syscall(SYS_chroot, path);
 }
 
+/* open(2) and its relatives: openat with AT_FDCWD is in every kernel. */
+static int sys_openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	return (int)real.syscall(SYS_openat, dirfd, path, flags, mode);
+}
+
+static int sys_open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	return sys_openat(AT_FDCWD, path, flags, mode);
+}
+
+static int sys___openat_2(int dirfd, const char *path, int flags)
+{
+	return sys_openat(dirfd, path, flags, 0);
+}
+
+static int sys___open_2(const char *path, int flags)
+{
+	return sys_openat(AT_FDCWD, path, flags, 0);
+}
+
+static int sys_creat(const char *path, mode_t mode)
+{
+	return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+static int sys_pipe2(int fds[2], int flags)
+{
+	return (int)real.syscall(SYS_pipe2, fds, flags);
+}
+
+static int sys_pipe(int fds[2])
+{
+	return sys_pipe2(fds, 0);
+}
+
+static int sys_eventfd(unsigned int count, int flags)
+{
+	return (int)real.syscall(SYS_eventfd2, count, flags);
+}
+
+static int sys_timerfd_create(int clock, int flags)
+{
+	return (int)real.syscall(SYS_timerfd_create, clock, flags);
+}
+
+static int sys_signalfd(int fd, const sigset_t *mask, int flags)
+{
+	return (int)real.syscall(SYS_signalfd4, fd, mask, _NSIG / 8, flags);
+}
+
+static int sys_epoll_create1(int flags)
+{
+	return (int)real.syscall(SYS_epoll_create1, flags);
+}
+
+static int sys_epoll_create(int size)
+{
+	if (size <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return sys_epoll_create1(0);
+}
+
+static int sys_memfd_create(const char *name, unsigned int flags)
+{
+#ifdef SYS_memfd_create
+	return (int)real.syscall(SYS_memfd_create, name, flags);
+#else
+	(void)name, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int sys_inotify_init1(int flags)
+{
+	return (int)real.syscall(SYS_inotify_init1, flags);
+}
+
+static int sys_inotify_init(void)
+{
+	return sys_inotify_init1(0);
+}
+
+static int sys_fclose(FILE *f)
+{
+	(void)f;
+	errno = ENOSYS;	/* a libc without fclose: nothing to close with */
+	return EOF;
+}
+
 /*
  * dlsym(RTLD_NEXT) normally finds libc. If it finds nothing, or finds a
  * symbol inside our own object (a second copy of sockshim preloaded, or an
@@ -308,7 +414,54 @@ static void real_resolve_all(void)
 	RESOLVE(setgroups);
 	RESOLVE(initgroups);
 	RESOLVE(chroot);
+	RESOLVE(open);
+	RESOLVE(openat);
+	RESOLVE(__open_2);
+	RESOLVE(__openat_2);
+	RESOLVE(creat);
+	/* The 64 names are the same calls where off_t is 64 bits. */
+	real.open64 = (__typeof__(real.open64))resolve("open64",
+							(void *)real.open);
+	real.openat64 = (__typeof__(real.openat64))resolve(
+		"openat64", (void *)real.openat);
+	real.__open64_2 = (__typeof__(real.__open64_2))resolve(
+		"__open64_2", (void *)real.__open_2);
+	real.__openat64_2 = (__typeof__(real.__openat64_2))resolve(
+		"__openat64_2", (void *)real.__openat_2);
+	real.creat64 = (__typeof__(real.creat64))resolve("creat64",
+							  (void *)real.creat);
+	RESOLVE(pipe);
+	RESOLVE(pipe2);
+	RESOLVE(eventfd);
+	RESOLVE(timerfd_create);
+	RESOLVE(signalfd);
+	RESOLVE(epoll_create);
+	RESOLVE(epoll_create1);
+	RESOLVE(memfd_create);
+	RESOLVE(inotify_init);
+	RESOLVE(inotify_init1);
+	RESOLVE(fclose);
 	errno = saved;
+}
+
+/*
+ * The preload library is linked with --wrap=open (Makefile.am): a call
+ * to open() by name from the library's own code (config_text.c reading
+ * the policy, logfile.c opening the log) comes here, to libc, and never
+ * to the library's own hook of that name.
+ */
+int __wrap_open(const char *path, int flags, ...);
+
+int __wrap_open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	real_init();
+	return real.open(path, flags, mode);
 }
 
 void real_init(void)

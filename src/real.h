@@ -10,6 +10,7 @@
 #define SOCKSHIM_REAL_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -57,6 +58,29 @@ struct real_fns {
 	int (*setgroups)(size_t, const gid_t *);
 	int (*initgroups)(const char *, gid_t);
 	int (*chroot)(const char *);
+	/* Calls that hand out fd numbers (a stale socket fact is dropped). */
+	int (*open)(const char *, int, ...);
+	int (*open64)(const char *, int, ...);
+	int (*openat)(int, const char *, int, ...);
+	int (*openat64)(int, const char *, int, ...);
+	int (*__open_2)(const char *, int);
+	int (*__open64_2)(const char *, int);
+	int (*__openat_2)(int, const char *, int);
+	int (*__openat64_2)(int, const char *, int);
+	int (*creat)(const char *, mode_t);
+	int (*creat64)(const char *, mode_t);
+	int (*pipe)(int[2]);
+	int (*pipe2)(int[2], int);
+	int (*eventfd)(unsigned int, int);
+	int (*timerfd_create)(int, int);
+	int (*signalfd)(int, const sigset_t *, int);
+	int (*epoll_create)(int);
+	int (*epoll_create1)(int);
+	int (*memfd_create)(const char *, unsigned int);
+	int (*inotify_init)(void);
+	int (*inotify_init1)(int);
+	/* A stream's fd closes inside libc, where no hook sees it. */
+	int (*fclose)(FILE *);
 };
 
 extern struct real_fns real;

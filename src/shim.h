@@ -10,6 +10,7 @@
 #define SOCKSHIM_SHIM_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "policy.h"
@@ -42,6 +43,18 @@ int shim_dup3(int oldfd, int newfd, int flags, bool is_dup3);
 int shim_fcntl(int fd, int cmd, unsigned long arg, bool is64);
 int shim_close_range(unsigned int lo, unsigned int hi, int flags);
 void shim_closefrom(int lo);
+
+/*
+ * A call that is not a socket's handed out fd (fd < 0: it failed): the
+ * number is not a socket now, whatever we knew of it. A socket can be
+ * closed where no hook sees it (inside libc, by a raw system call), and
+ * its number handed out again. These keep errno and log nothing.
+ */
+int shim_fd_new(int fd);
+/* The same for the pair a pipe-like call filled when it returned 0. */
+int shim_fd_pair(int ret, const int fds[2]);
+/* A stream is about to be closed, and its fd with it. */
+void shim_stream_closing(FILE *stream);
 
 /* Copy from a pointer the program gave us; false if unreadable. */
 bool shim_safe_read(void *dst, const void *src, size_t len);

@@ -3,13 +3,15 @@
  * shim_fds — fd numbers: close, the dup family, fcntl's F_DUPFD,
  * close_range and closefrom keep the table of socket facts in step with
  * the kernel's fd table, and keep the log's own fd out of the program's
- * reach.
+ * reach; every other call that hands out a number (open, pipe, ...)
+ * drops what the table still says about it.
  */
 #include "build-config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "fdtab.h"
@@ -173,4 +175,35 @@ void shim_closefrom(int lo)
 				real.close((int)fd);
 	}
 	call_end(&f, NULL);
+}
+
+/*
+ * Hot for some programs (open, pipe): no initialisation, no log, one
+ * load when the table never had a socket at that number.
+ */
+int shim_fd_new(int fd)
+{
+	if (fd >= 0)
+		fdtab_clear(fd);
+	return fd;
+}
+
+int shim_fd_pair(int ret, const int fds[2])
+{
+	if (ret == 0) {
+		fdtab_clear(fds[0]);
+		fdtab_clear(fds[1]);
+	}
+	return ret;
+}
+
+/* Forget first: once closed, another thread may get the number. */
+void shim_stream_closing(FILE *stream)
+{
+	int err = errno;
+	int fd = stream ? fileno_unlocked(stream) : -1;
+
+	if (fd >= 0)
+		fdtab_clear(fd);
+	errno = err;
 }

@@ -23,6 +23,9 @@ tests_integration_progs_threads_LDADD = $(PTHREAD_LIBS)
 check_PROGRAMS += tests/integration/progs/errno_kept
 tests_integration_progs_errno_kept_SOURCES = tests/integration/progs/errno_kept.c
 
+check_PROGRAMS += tests/integration/progs/stale_fd
+tests_integration_progs_stale_fd_SOURCES = tests/integration/progs/stale_fd.c
+
 CALLS_TESTS = \
 	tests/integration/calls_fidelity.sh \
 	tests/integration/directives.sh \
@@ -30,6 +33,7 @@ CALLS_TESTS = \
 	tests/integration/log_fd.sh \
 	tests/integration/bad_config.sh \
 	tests/integration/fork_threads.sh \
-	tests/integration/errno_kept.sh
+	tests/integration/errno_kept.sh \
+	tests/integration/stale_facts.sh
 TESTS += $(CALLS_TESTS)
 EXTRA_DIST += $(CALLS_TESTS)
