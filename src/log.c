@@ -175,6 +175,11 @@ size_t log_format_text(const struct log_ctx *ctx, const struct log_rec *r,
 		sb_puts(&b, r->note ? r->note : "?");
 		return sb_finish(&b);
 	}
+	if (r->call == LC_POLICY) {
+		sb_puts(&b, "] policy file: ");
+		sb_escaped(&b, r->note ? r->note : "?");
+		return sb_finish(&b);
+	}
 	sb_puts(&b, r->by_policy ? "] policy " : "] ");
 	sb_puts(&b, call_name(r->call));
 	sb_putc(&b, '(');
@@ -430,10 +435,13 @@ size_t log_format_json(const struct log_ctx *ctx, const struct log_rec *r,
 	sb_who(&b, c);
 	json_field(&b, LF_CALL);
 	sb_name(&b, call_name(r->call));
-	if (r->call == LC_DROPPED || r->call == LC_SECCOMP) {
+	if (r->call == LC_DROPPED || r->call == LC_SECCOMP ||
+	    r->call == LC_POLICY) {
 		if (r->call == LC_DROPPED) {
 			json_field(&b, LF_COUNT);
 			sb_long(&b, r->ret);
+			json_field(&b, LF_REASON);
+		} else if (r->call == LC_POLICY) {
 			json_field(&b, LF_REASON);
 		} else {
 			json_field(&b, LF_LOG);

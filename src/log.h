@@ -28,6 +28,8 @@ enum log_call {
 	/* The log's own events: records lost (ret: how many, note: why),
 	 * a seccomp filter went in (note: "continues" or "stops"). */
 	LC_DROPPED, LC_SECCOMP,
+	/* The policy file changed: note says what became of it. */
+	LC_POLICY,
 	/* Seen only by the seccomp supervisor: io_uring, which no way in
 	 * governs (arg: the entries asked for). */
 	LC_IO_URING_SETUP,

@@ -39,6 +39,7 @@ static const char *const call_names[] = {
 	[LC_DUP3] = "dup3",		[LC_FCNTL] = "fcntl",
 	[LC_CLOSE_RANGE] = "close_range", [LC_CLOSEFROM] = "closefrom",
 	[LC_DROPPED] = "dropped",	[LC_SECCOMP] = "seccomp",
+	[LC_POLICY] = "policy",
 };
 
 const char *log_call_name(enum log_call call)

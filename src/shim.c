@@ -30,7 +30,10 @@
 #endif
 #define EX_CONFIG 78		/* sysexits.h: configuration error */
 
-struct policy shim_pol;
+/* The policy loaded at start; later ones come from shim_reload.c. */
+static struct policy first_pol;
+_Atomic(const struct policy *) shim_pol_now = &first_pol;
+atomic_long shim_reload_due;
 atomic_bool shim_on;
 atomic_bool shim_ready;
 __thread int shim_depth __attribute__((tls_model("initial-exec")));
@@ -50,7 +53,7 @@ static void report_errors(const struct config_errors *errs, const char *prog)
 	if (errs->n > CONFIG_MAX_ERRORS)
 		log_warn("sockshim: ... and %d more errors",
 			 errs->n - CONFIG_MAX_ERRORS);
-	if (shim_pol.on_error == ONERR_ABORT) {
+	if (first_pol.on_error == ONERR_ABORT) {
 		log_warn("sockshim: invalid configuration; stopping %s "
 			 "(on_error = \"abort\")", prog);
 		real._exit(EX_CONFIG);
@@ -59,6 +62,8 @@ static void report_errors(const struct config_errors *errs, const char *prog)
 		 "sockshim (on_error = \"passthrough\")", prog);
 }
 
+static int env_mode = -1;
+
 static bool apply_env(const char *prog)
 {
 	const char *mode = secure_getenv("SOCKSHIM_MODE");
@@ -66,12 +71,14 @@ static bool apply_env(const char *prog)
 	static const char *const modes[] = { "enforce", "audit", "trace" };
 
 	if (path && *path)
-		snprintf(shim_pol.log.path, sizeof(shim_pol.log.path), "%s", path);
+		snprintf(first_pol.log.path, sizeof(first_pol.log.path), "%s",
+			 path);
 	if (!mode || !*mode)
 		return true;
 	for (int i = 0; i < 3; i++)
 		if (strcmp(mode, modes[i]) == 0) {
-			shim_pol.mode = (enum pol_mode)i;
+			first_pol.mode = (enum pol_mode)i;
+			env_mode = i;
 			return true;
 		}
 	{
@@ -139,11 +146,12 @@ static void shim_init_once(void)
 	real_init();
 	if (!path || !*path)
 		path = SOCKSHIM_SYSCONFDIR "/sockshim.conf";
-	if (config_load(path, &shim_pol, &errs) != 0) {
+	if (config_load(path, &first_pol, &errs) != 0) {
 		report_errors(&errs, prog);
 	} else if (apply_env(prog)) {
-		policy_set_program(&shim_pol, prog);
-		log_open(&shim_pol.log, prog);
+		policy_set_program(&first_pol, prog);
+		log_open(&first_pol.log, prog);
+		shim_reload_setup(path, prog, env_mode);
 		find_inherited();
 		pthread_atfork(atfork_prepare, NULL, atfork_child);
 		atomic_store(&shim_on, true);
@@ -179,7 +187,7 @@ void shim_leaving(void)
 
 const struct policy *shim_policy(void)
 {
-	return &shim_pol;
+	return pol();
 }
 
 bool shim_active(void)

@@ -181,7 +181,7 @@ void facts_local(int fd, struct sockinfo *si)
 	struct sockaddr_storage ss;
 	socklen_t slen = sizeof(ss);
 
-	if (!(shim_pol.match_keys & (M_LOCAL_PORT | M_LOCAL_ADDR)) ||
+	if (!(pol()->match_keys & (M_LOCAL_PORT | M_LOCAL_ADDR)) ||
 	    (si->has_local && si->local_port))
 		return;
 	if (getsockname(fd, (struct sockaddr *)&ss, &slen) == 0 &&
@@ -207,7 +207,7 @@ void facts_accepted(int lfd, int nfd, const struct sockaddr *peer,
 		facts_from_addr(peer, peerlen, &si->remote_addr,
 				&si->remote_port);
 		si->has_remote = 1;
-	} else if ((shim_pol.match_keys & (M_REMOTE_PORT | M_REMOTE_ADDR)) &&
+	} else if ((pol()->match_keys & (M_REMOTE_PORT | M_REMOTE_ADDR)) &&
 		   getpeername(nfd, (struct sockaddr *)&ss, &slen) == 0) {
 		/* accept(fd, NULL, NULL): ask only when a rule needs it. */
 		facts_from_addr((struct sockaddr *)&ss, slen, &si->remote_addr,
@@ -252,9 +252,9 @@ static void apply_one(const struct pol_apply *a, void *arg)
 void facts_apply(int fd, struct sockinfo *si, enum pol_event ev)
 {
 	struct apply_ctx ac = { .fd = fd,
-				.enforce = shim_pol.mode == MODE_ENFORCE };
+				.enforce = pol()->mode == MODE_ENFORCE };
 
-	policy_on_event(&shim_pol, si, ev, apply_one, &ac);
+	policy_on_event(pol(), si, ev, apply_one, &ac);
 	fdtab_set(fd, si);
 }
 

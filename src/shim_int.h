@@ -31,6 +31,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "fdtab.h"
 #include "log.h"
@@ -38,7 +39,12 @@
 
 #pragma GCC visibility push(hidden)
 
-extern struct policy shim_pol;	/* immutable once shim_ready */
+/* The policy in force: immutable, swapped whole when the file changes
+ * (shim_reload.c), never freed while a reader may hold it. */
+extern _Atomic(const struct policy *) shim_pol_now;
+/* When the policy file is next looked at (CLOCK_MONOTONIC_COARSE
+ * seconds); 0: never. */
+extern atomic_long shim_reload_due;
 extern atomic_bool shim_on;	/* a valid policy: the shim acts */
 extern atomic_bool shim_ready;	/* initialisation finished, either way */
 
@@ -64,6 +70,26 @@ static inline bool shim_enter(void)
 static inline void shim_leave(void)
 {
 	shim_depth--;
+}
+
+static inline const struct policy *pol(void)
+{
+	return atomic_load_explicit(&shim_pol_now, memory_order_acquire);
+}
+
+/* At most once a second, on a socket call: has the policy file changed? */
+void shim_reload_check(void);
+
+static inline void reload_maybe(void)
+{
+	long due = atomic_load_explicit(&shim_reload_due, memory_order_relaxed);
+	struct timespec t;
+
+	if (!due)
+		return;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	if (t.tv_sec >= due)
+		shim_reload_check();
 }
 
 /* Whether a record with this action is written at all. */
@@ -99,6 +125,7 @@ static inline bool call_begin(struct frame *f)
 	if (!shim_enter())
 		return false;
 	f->caller_errno = errno;
+	reload_maybe();
 	return true;
 }
 
@@ -152,6 +179,10 @@ void facts_local(int fd, struct sockinfo *si);
 /* An accepted socket: its listener's kind, a peer of its own. */
 void facts_accepted(int lfd, int nfd, const struct sockaddr *peer,
 		    socklen_t peerlen, struct sockinfo *si);
+/* Set up the once-a-second look at the policy file (shim_reload.c);
+ * env_mode: SOCKSHIM_MODE's mode, or -1. */
+void shim_reload_setup(const char *path, const char *prog, int env_mode);
+
 /* Carry out what the policy sets at ev; store si. */
 void facts_apply(int fd, struct sockinfo *si, enum pol_event ev);
 /* Copy an address the program passed; false if it cannot be read. */

@@ -60,7 +60,7 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 	int ret;
 
 	/* Odd lengths and unreadable values: the kernel answers, not us. */
-	if (!facts_known(fd, &si) || !policy_lookup(&shim_pol, &si, idx))
+	if (!facts_known(fd, &si) || !policy_lookup(pol(), &si, idx))
 		return INT_MIN;
 	if (need ? optlen < need : optlen > OPTVAL_STR_MAX)
 		return INT_MIN;
@@ -68,7 +68,7 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 		return INT_MIN;
 	if (!optval_decode(e->type, raw, optlen, app))
 		return INT_MIN;
-	policy_judge_set(&shim_pol, &si, idx, app, &v);
+	policy_judge_set(pol(), &si, idx, app, &v);
 	if (v.action == ACT_NONE)
 		return INT_MIN;
 	r->action = v.action;
@@ -115,7 +115,7 @@ int shim_setsockopt(int fd, int level, int optname, const void *optval,
 		return real.setsockopt(fd, level, optname, optval, optlen);
 	idx = optcat_find(level, optname);
 	/* A call the policy does not judge goes to the kernel as it is. */
-	judged = shim_pol.mode != MODE_TRACE && policy_names(&shim_pol, idx);
+	judged = pol()->mode != MODE_TRACE && policy_names(pol(), idx);
 	if (judged) {
 		r = (struct log_rec){ .call = LC_SETSOCKOPT, .fd = fd,
 				      .level = level, .optname = optname,

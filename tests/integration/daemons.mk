@@ -18,6 +18,7 @@ DAEMON_TESTS = \
 	tests/integration/sshd_login.sh \
 	tests/integration/seccomp_log.sh \
 	tests/integration/warn_syslog.sh \
+	tests/integration/live_policy.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 
