@@ -3,6 +3,8 @@
 #include "build-config.h"
 
 #include <dlfcn.h>
+#include <link.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -345,13 +347,44 @@ static int sys_fclose(FILE *f)
  * symbol inside our own object (a second copy of sockshim preloaded, or an
  * odd link order), calling it would recurse forever: use the system call.
  */
+/* Our own object's loaded segments: a symbol found inside them is ours. */
+struct self_range {
+	uintptr_t lo, hi;
+};
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct self_range *r = arg;
+	uintptr_t me = (uintptr_t)(void *)find_self, lo = UINTPTR_MAX, hi = 0;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t a = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (a < lo)
+			lo = a;
+		if (a + ph->p_memsz > hi)
+			hi = a + ph->p_memsz;
+	}
+	if (me < lo || me >= hi)
+		return 0;
+	r->lo = lo;
+	r->hi = hi;
+	return 1;
+}
+
+static struct self_range self;
+
 static void *resolve(const char *name, void *fallback)
 {
-	Dl_info self, found;
 	void *sym = dlsym(RTLD_NEXT, name);
 
-	if (sym && dladdr((void *)resolve, &self) && dladdr(sym, &found) &&
-	    self.dli_fbase == found.dli_fbase)
+	/* One walk of the loaded objects for all symbols, not a dladdr
+	 * each: that cost every process start more than half a millisecond. */
+	if (sym && (uintptr_t)sym >= self.lo && (uintptr_t)sym < self.hi)
 		sym = NULL;
 	if (!sym) {
 		size_t len = strlen(fallbacks);
@@ -373,6 +406,7 @@ static void real_resolve_all(void)
 {
 	int saved = errno;
 
+	dl_iterate_phdr(find_self, &self);
 	/* First: the fallbacks below make their system calls through it
 	 * (calling syscall() by name would bind to our own hook). */
 	RESOLVE(syscall);
