@@ -29,12 +29,9 @@
 #define S_FLAGS		(S_WRITING | S_KNOWN | S_CANCELLED)
 #define S_VERSION	8u	/* one version: the bits above the flags */
 
-#define WORDS ((sizeof(struct sockinfo) + 7) / 8)
-
-union facts {
-	struct sockinfo si;
-	uint64_t w[WORDS];
-};
+#define WORDS (sizeof(struct sockinfo) / 8)
+_Static_assert(sizeof(struct sockinfo) % 8 == 0,
+	       "struct sockinfo is copied as whole 64-bit words");
 
 struct slot {
 	atomic_uint state;
@@ -94,21 +91,38 @@ static struct slot *slot_for(int fd, bool create)
 {
 	struct slot *c = chunk_for(fd, create);
 
-	return c ? &c[fd % FDTAB_CHUNK] : NULL;
+	return c ? &c[(unsigned int)fd % FDTAB_CHUNK] : NULL;
 }
 
-static void copy_out(struct slot *s, union facts *f)
+/* Word by word; what a racing writer leaves is judged by the caller. */
+static inline void copy_out(struct slot *s, struct sockinfo *out)
 {
-	for (size_t i = 0; i < WORDS; i++)
-		f->w[i] = atomic_load_explicit(&s->w[i], memory_order_relaxed);
+#pragma GCC unroll 8
+	for (size_t i = 0; i < WORDS; i++) {
+		uint64_t w = atomic_load_explicit(&s->w[i],
+						  memory_order_relaxed);
+
+		memcpy((unsigned char *)out + i * 8, &w, 8);
+	}
+}
+
+static inline void copy_in(struct slot *s, const struct sockinfo *in)
+{
+#pragma GCC unroll 8
+	for (size_t i = 0; i < WORDS; i++) {
+		uint64_t w;
+
+		memcpy(&w, (const unsigned char *)in + i * 8, 8);
+		atomic_store_explicit(&s->w[i], w, memory_order_relaxed);
+	}
 }
 
 /*
  * A consistent copy of the facts and the state it was taken in, or the
- * state alone when the slot is not known. False when writers kept the
- * slot busy for every try.
+ * state alone when the slot is not known (out is then undefined). False
+ * when writers kept the slot busy for every try.
  */
-static bool slot_read(struct slot *s, union facts *f, unsigned int *st)
+static bool slot_read(struct slot *s, struct sockinfo *out, unsigned int *st)
 {
 	for (int i = 0; i < READ_TRIES; i++) {
 		unsigned int cur = atomic_load_explicit(&s->state,
@@ -121,7 +135,7 @@ static bool slot_read(struct slot *s, union facts *f, unsigned int *st)
 		*st = cur;
 		if (!(cur & S_KNOWN))
 			return true;
-		copy_out(s, f);
+		copy_out(s, out);
 		atomic_thread_fence(memory_order_acquire);
 		if (atomic_load_explicit(&s->state, memory_order_relaxed) == cur)
 			return true;
@@ -132,14 +146,10 @@ static bool slot_read(struct slot *s, union facts *f, unsigned int *st)
 bool fdtab_get(int fd, struct sockinfo *out)
 {
 	struct slot *s = slot_for(fd, false);
-	union facts f;
 	unsigned int st;
 
 	/* A writer was interrupted (signal handler on this fd): not known. */
-	if (!s || !slot_read(s, &f, &st) || !(st & S_KNOWN))
-		return false;
-	memcpy(out, &f.si, sizeof(*out));
-	return true;
+	return s && slot_read(s, out, &st) && (st & S_KNOWN);
 }
 
 /* Take the slot for writing: the state it had, or false (gave up). */
@@ -203,7 +213,6 @@ static bool slot_forget(struct slot *s)
 void fdtab_set(int fd, const struct sockinfo *in)
 {
 	struct slot *s = slot_for(fd, true);
-	union facts f;
 	unsigned int st;
 
 	if (!s)
@@ -215,10 +224,7 @@ void fdtab_set(int fd, const struct sockinfo *in)
 		slot_forget(s);
 		return;
 	}
-	memset(&f, 0, sizeof(f));
-	memcpy(&f.si, in, sizeof(*in));
-	for (size_t i = 0; i < WORDS; i++)
-		atomic_store_explicit(&s->w[i], f.w[i], memory_order_relaxed);
+	copy_in(s, in);
 	slot_unlock(s, st, true);
 }
 
@@ -230,7 +236,6 @@ void fdtab_clear(int fd)
 bool fdtab_take(int fd, struct sockinfo *out)
 {
 	struct slot *s = slot_for(fd, false);
-	union facts f;
 
 	if (!s)
 		return false;
@@ -244,15 +249,13 @@ bool fdtab_take(int fd, struct sockinfo *out)
 			cpu_relax();
 			continue;
 		}
-		copy_out(s, &f);
+		copy_out(s, out);
 		atomic_thread_fence(memory_order_acquire);
 		/* Unchanged since the copy: the facts are these, now gone. */
 		if (atomic_compare_exchange_strong_explicit(
 			    &s->state, &cur, (cur & ~S_KNOWN) + S_VERSION,
-			    memory_order_acq_rel, memory_order_relaxed)) {
-			memcpy(out, &f.si, sizeof(*out));
+			    memory_order_acq_rel, memory_order_relaxed))
 			return true;
-		}
 	}
 	/* A writer holds the slot: forget without the facts. */
 	slot_forget(s);

@@ -4,9 +4,11 @@
  *
  * Two levels: a fixed array of chunk pointers and chunks of FDTAB_CHUNK
  * entries mapped on first use, so memory follows the highest fd a program
- * uses, not a 64K array. Lock-free: entries are written under a per-entry
- * sequence counter and read with a bounded retry, so a signal handler
- * that closes an fd in the middle of an update never waits.
+ * uses, not a 64K array. Lock-free: each entry has one state word; a
+ * writer takes the entry with a compare-and-swap, readers copy and retry
+ * a bounded number of times, and forgetting an entry never waits, so a
+ * signal handler that closes an fd in the middle of an update cannot
+ * hang (see fdtab.c).
  */
 #ifndef SOCKSHIM_FDTAB_H
 #define SOCKSHIM_FDTAB_H
@@ -38,7 +40,8 @@ struct sockinfo {
 #define FDTAB_CHUNK	256
 #define FDTAB_MAX_FD	(1 << 20)	/* beyond this: rediscovered per call */
 
-/* Copy out what we know; false when the fd is not a known socket. */
+/* Copy out what we know; false when the fd is not a known socket (out
+ * may then hold anything). */
 bool fdtab_get(int fd, struct sockinfo *out);
 void fdtab_set(int fd, const struct sockinfo *in);
 void fdtab_clear(int fd);

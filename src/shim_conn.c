@@ -146,7 +146,7 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 		return is_accept4 ? real.accept4(fd, addr, len, flags) :
 				    real.accept(fd, addr, len);
 	/* The buffer's size: *len comes back as the peer's, maybe larger. */
-	if (addr && len && !shim_safe_read(&given, len, sizeof(given)))
+	if (addr && len && !facts_read(&given, len, sizeof(given)))
 		given = 0;
 	nfd = is_accept4 ? real.accept4(fd, addr, len, flags) :
 			   real.accept(fd, addr, len);

@@ -27,7 +27,7 @@
  * Copy from a pointer the program gave us without trusting it: the
  * kernel checks the address, so a wild pointer is an error, not a crash.
  */
-static bool safe_read(void *dst, const void *src, size_t len)
+bool facts_read(void *dst, const void *src, size_t len)
 {
 	static atomic_bool no_vm_readv;
 	struct iovec local = { dst, len }, remote = { (void *)src, len };
@@ -64,7 +64,7 @@ static bool safe_read(void *dst, const void *src, size_t len)
 bool shim_safe_read(void *dst, const void *src, size_t len)
 {
 	int err = errno;
-	bool ok = safe_read(dst, src, len);
+	bool ok = facts_read(dst, src, len);
 
 	errno = err;
 	return ok;
@@ -73,7 +73,7 @@ bool shim_safe_read(void *dst, const void *src, size_t len)
 bool facts_copy_addr(const struct sockaddr *addr, socklen_t len,
 		     struct sockaddr_storage *copy)
 {
-	return len <= sizeof(*copy) && shim_safe_read(copy, addr, len);
+	return len <= sizeof(*copy) && facts_read(copy, addr, len);
 }
 
 void facts_from_addr(const struct sockaddr *sa, socklen_t len,
@@ -93,25 +93,6 @@ void facts_from_addr(const struct sockaddr *sa, socklen_t len,
 		*addr = in6->sin6_addr;
 		*port = ntohs(in6->sin6_port);
 	}
-}
-
-static int default_protocol(int family, int type, int protocol)
-{
-	if (protocol || (family != AF_INET && family != AF_INET6))
-		return protocol;
-	if (type == SOCK_STREAM)
-		return IPPROTO_TCP;
-	if (type == SOCK_DGRAM)
-		return IPPROTO_UDP;
-	return protocol;
-}
-
-void facts_created(int family, int type, int protocol, struct sockinfo *si)
-{
-	memset(si, 0, sizeof(*si));
-	si->family = (uint16_t)family;
-	si->type = (uint16_t)(type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK));
-	si->protocol = (uint16_t)default_protocol(family, si->type, protocol);
 }
 
 /*
@@ -167,11 +148,6 @@ bool facts_discover(int fd, struct sockinfo *si)
 	return ok;
 }
 
-bool facts_known(int fd, struct sockinfo *si)
-{
-	return fdtab_get(fd, si) || facts_discover(fd, si);
-}
-
 /*
  * Bound to port 0 (or implicitly by listen): the kernel chose the port.
  * Ask it, but only when a rule names local facts.
@@ -216,18 +192,9 @@ void facts_accepted(int lfd, int nfd, const struct sockaddr *peer,
 	}
 }
 
-/*
- * Carry out what the policy sets when an event happens to a socket, and
- * remember which rules have been carried out.
- */
-struct apply_ctx {
-	int fd;
-	bool enforce;
-};
-
-static void apply_one(const struct pol_apply *a, void *arg)
+void facts_apply_one(const struct pol_apply *a, void *arg)
 {
-	const struct apply_ctx *ac = arg;
+	const struct facts_apply_ctx *ac = arg;
 	const struct optcat_entry *e = &optcat_table[a->opt];
 	struct log_rec r = {
 		.call = LC_SETSOCKOPT, .by_policy = true, .fd = ac->fd,
@@ -247,15 +214,6 @@ static void apply_one(const struct pol_apply *a, void *arg)
 		r.err = r.ret ? errno : 0;
 	}
 	emit(&r);
-}
-
-void facts_apply(int fd, struct sockinfo *si, enum pol_event ev)
-{
-	struct apply_ctx ac = { .fd = fd,
-				.enforce = pol()->mode == MODE_ENFORCE };
-
-	policy_on_event(pol(), si, ev, apply_one, &ac);
-	fdtab_set(fd, si);
 }
 
 bool tentative_begin(int fd, struct tentative *t)

@@ -28,8 +28,10 @@
 #define SOCKSHIM_SHIM_INT_H
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -165,12 +167,34 @@ static inline int call_end(struct frame *f, struct log_rec *r)
 
 /* ------------------------------------------------- facts (shim_facts.c) */
 
-/* What we know of fd, asking the kernel if we never saw it made. */
-bool facts_known(int fd, struct sockinfo *si);
+/* shim_safe_read inside a frame, where errno is the frame's to restore. */
+bool facts_read(void *dst, const void *src, size_t len);
+
 /* Ask the kernel and remember; errno is left as it was. */
 bool facts_discover(int fd, struct sockinfo *si);
+
+/* What we know of fd, asking the kernel if we never saw it made. */
+static inline bool facts_known(int fd, struct sockinfo *si)
+{
+	return fdtab_get(fd, si) || facts_discover(fd, si);
+}
+
 /* A new socket's facts (the caller stores them). */
-void facts_created(int family, int type, int protocol, struct sockinfo *si);
+static inline void facts_created(int family, int type, int protocol,
+				 struct sockinfo *si)
+{
+	int bare = type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	/* The protocol the kernel picks for 0, as rules and the log name it. */
+	if (!protocol && (family == AF_INET || family == AF_INET6))
+		protocol = bare == SOCK_STREAM ? IPPROTO_TCP :
+			   bare == SOCK_DGRAM	 ? IPPROTO_UDP :
+						   0;
+	memset(si, 0, sizeof(*si));
+	si->family = (uint16_t)family;
+	si->type = (uint16_t)bare;
+	si->protocol = (uint16_t)protocol;
+}
 /* An address as facts: IPv4 as v4-mapped; other families leave them. */
 void facts_from_addr(const struct sockaddr *sa, socklen_t len,
 		     struct in6_addr *addr, uint16_t *port);
@@ -183,8 +207,29 @@ void facts_accepted(int lfd, int nfd, const struct sockaddr *peer,
  * env_mode: SOCKSHIM_MODE's mode, or -1. */
 void shim_reload_setup(const char *path, const char *prog, int env_mode);
 
-/* Carry out what the policy sets at ev; store si. */
-void facts_apply(int fd, struct sockinfo *si, enum pol_event ev);
+/*
+ * Carry out what the policy sets when an event happens to a socket (its
+ * own setsockopt calls, each logged), remember which rules have been
+ * carried out, and store si.
+ */
+struct facts_apply_ctx {
+	int fd;
+	bool enforce;
+};
+
+void facts_apply_one(const struct pol_apply *a, void *arg);
+
+static inline void facts_apply(int fd, struct sockinfo *si,
+			       enum pol_event ev)
+{
+	const struct policy *p = pol();
+	struct facts_apply_ctx ac = {
+		.fd = fd, .enforce = p->mode == MODE_ENFORCE
+	};
+
+	policy_on_event(p, si, ev, facts_apply_one, &ac);
+	fdtab_set(fd, si);
+}
 /* Copy an address the program passed; false if it cannot be read. */
 bool facts_copy_addr(const struct sockaddr *addr, socklen_t len,
 		     struct sockaddr_storage *copy);

@@ -32,7 +32,7 @@ static void app_value(int idx, const void *optval, socklen_t optlen,
 		optval_decode(t, optval, optlen, out);
 		return;
 	}
-	if (!shim_safe_read(buf, optval, n)) {
+	if (!facts_read(buf, optval, n)) {
 		memset(out, 0, sizeof(*out));
 		out->type = t;
 		out->len = optlen;
@@ -64,7 +64,7 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 		return INT_MIN;
 	if (need ? optlen < need : optlen > OPTVAL_STR_MAX)
 		return INT_MIN;
-	if (!shim_safe_read(raw, optval, need ? need : optlen))
+	if (!facts_read(raw, optval, need ? need : optlen))
 		return INT_MIN;
 	if (!optval_decode(e->type, raw, optlen, app))
 		return INT_MIN;
