@@ -46,7 +46,7 @@ static atomic_bool hooks_ready;
 /* Before main, so on_error = "abort" stops a program before it starts. */
 __attribute__((constructor(101))) static void hooks_init(void)
 {
-	shim_init();
+	shim_construct();
 	atomic_store(&hooks_ready, true);
 }
 

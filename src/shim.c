@@ -35,6 +35,7 @@ static struct policy first_pol;
 _Atomic(const struct policy *) shim_pol_now = &first_pol;
 atomic_long shim_reload_due;
 atomic_bool shim_on;
+atomic_bool shim_lazy;
 atomic_bool shim_ready;
 __thread int shim_depth __attribute__((tls_model("initial-exec")));
 
@@ -159,6 +160,27 @@ static void shim_init_once(void)
 	atomic_store_explicit(&shim_ready, true, memory_order_release);
 	shim_depth--;
 	errno = saved;
+}
+
+/*
+ * In the constructor: start now when we were asked for by name (sockshim
+ * run, a service's environment: SOCKSHIM_* set, or LD_PRELOAD naming us),
+ * so on_error = "abort" stops a program before main. Preloaded for the
+ * whole host (/etc/ld.so.preload), start on the first socket call: a
+ * process that never makes one pays for nothing but the loading.
+ */
+void shim_construct(void)
+{
+	const char *preload = secure_getenv("LD_PRELOAD");
+
+	real_init();	/* every hook's way to libc, started or not */
+	if (secure_getenv("SOCKSHIM_CONFIG") || secure_getenv("SOCKSHIM_LOG") ||
+	    secure_getenv("SOCKSHIM_MODE") ||
+	    (preload && strstr(preload, "libsockshim"))) {
+		shim_init();
+		return;
+	}
+	atomic_store(&shim_lazy, true);
 }
 
 void shim_init(void)

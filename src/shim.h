@@ -17,6 +17,8 @@
 
 /* Load the policy and open the log; idempotent, thread-safe. */
 void shim_init(void);
+/* From the constructor: start now, or on the first socket call. */
+void shim_construct(void);
 /* At exit: finish the log. */
 void shim_fini(void);
 /* Before _exit or exec: the same, unless we are a vfork child. */

@@ -23,7 +23,7 @@ int shim_socket(int domain, int type, int protocol)
 	struct sockinfo si;
 	int fd;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return real.socket(domain, type, protocol);
 	fd = real.socket(domain, type, protocol);
 	call_done(&f, fd);
@@ -47,7 +47,7 @@ int shim_socketpair(int domain, int type, int protocol, int sv[2])
 			     .type = type, .protocol = protocol, .fd = -1 };
 	struct frame f;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return real.socketpair(domain, type, protocol, sv);
 	call_done(&f, real.socketpair(domain, type, protocol, sv));
 	if (!f.failed) {
@@ -69,7 +69,7 @@ int shim_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	struct tentative t;
 	struct frame f;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return real.bind(fd, addr, len);
 	t.have = false;
 	if (facts_copy_addr(addr, len, &copy)) {
@@ -92,7 +92,7 @@ int shim_listen(int fd, int backlog)
 	struct tentative t;
 	struct frame f;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return real.listen(fd, backlog);
 	if (tentative_begin(fd, &t)) {
 		t.si.role = ROLE_LISTENER;
@@ -111,7 +111,7 @@ int shim_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	struct tentative t;
 	struct frame f;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return real.connect(fd, addr, len);
 	t.have = false;
 	if (facts_copy_addr(addr, len, &copy)) {
@@ -142,7 +142,7 @@ int shim_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 	struct frame f;
 	int nfd;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return is_accept4 ? real.accept4(fd, addr, len, flags) :
 				    real.accept(fd, addr, len);
 	/* The buffer's size: *len comes back as the peer's, maybe larger. */

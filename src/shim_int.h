@@ -57,16 +57,32 @@ extern atomic_bool shim_ready;	/* initialisation finished, either way */
  */
 extern __thread int shim_depth __attribute__((tls_model("initial-exec")));
 
-/* Enter shim code, or say the caller must just make the real call. */
-static inline bool shim_enter(void)
+/* Start on the first socket call, not in the constructor (shim.c). */
+extern atomic_bool shim_lazy;
+
+/*
+ * Enter shim code, or say the caller must just make the real call. A
+ * call on descriptors (close, dup, fcntl...) does not start a lazy shim:
+ * only a socket call does.
+ */
+static inline bool shim_enter_as(bool socket_call)
 {
 	/* Every call comes here: one load once initialised. */
-	if (!atomic_load_explicit(&shim_ready, memory_order_acquire))
+	if (!atomic_load_explicit(&shim_ready, memory_order_acquire)) {
+		if (!socket_call &&
+		    atomic_load_explicit(&shim_lazy, memory_order_relaxed))
+			return false;
 		shim_init();
+	}
 	if (shim_depth || !atomic_load_explicit(&shim_on, memory_order_relaxed))
 		return false;
 	shim_depth++;
 	return true;
+}
+
+static inline bool shim_enter(void)
+{
+	return shim_enter_as(false);
 }
 
 static inline void shim_leave(void)
@@ -122,13 +138,25 @@ struct frame {
 	long ret;
 };
 
-static inline bool call_begin(struct frame *f)
+static inline bool call_begin_as(struct frame *f, bool socket_call)
 {
-	if (!shim_enter())
+	if (!shim_enter_as(socket_call))
 		return false;
 	f->caller_errno = errno;
 	reload_maybe();
 	return true;
+}
+
+/* A call on descriptors. */
+static inline bool call_begin(struct frame *f)
+{
+	return call_begin_as(f, false);
+}
+
+/* A socket call: the one that starts a lazy shim. */
+static inline bool call_begin_socket(struct frame *f)
+{
+	return call_begin_as(f, true);
 }
 
 /* Right after the real call, before anything else touches errno. */

@@ -111,7 +111,7 @@ int shim_setsockopt(int fd, int level, int optname, const void *optval,
 	int idx, ret = INT_MIN;
 	bool judged;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return real.setsockopt(fd, level, optname, optval, optlen);
 	idx = optcat_find(level, optname);
 	/* A call the policy does not judge goes to the kernel as it is. */
@@ -146,7 +146,7 @@ int shim_getsockopt(int fd, int level, int optname, void *optval,
 	struct optval val;
 	struct frame f;
 
-	if (!call_begin(&f))
+	if (!call_begin_socket(&f))
 		return real.getsockopt(fd, level, optname, optval, optlen);
 	call_done(&f, real.getsockopt(fd, level, optname, optval, optlen));
 	if (!logging(ACT_NONE))

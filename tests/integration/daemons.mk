@@ -19,6 +19,7 @@ DAEMON_TESTS = \
 	tests/integration/seccomp_log.sh \
 	tests/integration/warn_syslog.sh \
 	tests/integration/live_policy.sh \
+	tests/integration/lazy_start.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 

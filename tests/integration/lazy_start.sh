@@ -1,0 +1,37 @@
+#!/bin/bash
+# lazy_start — preloaded for the whole host (/etc/ld.so.preload: no
+# SOCKSHIM_* in the environment, LD_PRELOAD not naming the library), the
+# shim starts on a process's first socket call: a process that makes none
+# never reads the policy; one that does reads it then. (sockshim run and
+# services name the library, and start it before main as before.)
+. "$TESTLIB"
+need strace "$PYTHON3"
+
+# The library under a name that does not say "sockshim", as a host-wide
+# preload would not put it in LD_PRELOAD.
+cp "$SOCKSHIM_LIB" "$T/libpreloaded.so"
+pre=$T/libpreloaded.so
+[ -n "$SOCKSHIM_ASAN" ] && pre=$SOCKSHIM_ASAN:$pre
+policy_reads() {	# how many times the traced command looked at a sockshim.conf
+	grep -c 'sockshim\.conf' "$1"
+}
+
+env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$pre" \
+	strace -f -e trace=%file -o "$T/quiet" /bin/sh -c 'true; echo ok >/dev/null'
+expect_quiet=$(policy_reads "$T/quiet")
+[ "$expect_quiet" = 0 ] || fail "a process without sockets read the policy $expect_quiet times"
+
+env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$pre" \
+	strace -f -e trace=%file -o "$T/busy" "$PYTHON3" -c 'import socket; socket.socket().close()' 2>/dev/null
+n=$(policy_reads "$T/busy")
+[ "$n" -ge 1 ] || fail "a process making a socket never read the policy"
+# ...and only when the socket was made, not before main: the open comes
+# after the interpreter's own start-up (its encodings module).
+awk '/encodings/ { e = NR } /sockshim\.conf/ && !s { s = NR } END { exit !(e && s > e) }' "$T/busy" ||
+	fail "the policy was read before the program started"
+
+# Named by LD_PRELOAD (sockshim run): before main, as always.
+env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$SOCKSHIM_PRELOAD" \
+	strace -f -e trace=%file -o "$T/eager" /bin/sh -c 'true' 2>/dev/null
+[ "$(policy_reads "$T/eager")" -ge 1 ] || fail "named in LD_PRELOAD, the shim did not start before main"
+ok "host-wide preload starts on the first socket call; sockshim run before main"
