@@ -87,7 +87,7 @@ static int open_path(char *path, size_t len, bool warn)
 	}
 	/* O_NONBLOCK: a FIFO at the path must not block the program here.
 	 * Read access too: a shared writable mapping needs it. */
-	fd = open(path, (lg.per_process ? O_RDWR : O_WRONLY) | O_APPEND | O_CREAT |
+	fd = real.open(path, (lg.per_process ? O_RDWR : O_WRONLY) | O_APPEND | O_CREAT |
 				O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, lg.file_mode);
 	if (fd < 0)
 		return -1;

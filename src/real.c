@@ -478,26 +478,6 @@ static void real_resolve_all(void)
 	errno = saved;
 }
 
-/*
- * The preload library is linked with --wrap=open (Makefile.am): a call
- * to open() by name from the library's own code (config_text.c reading
- * the policy, logfile.c opening the log) comes here, to libc, and never
- * to the library's own hook of that name.
- */
-int __wrap_open(const char *path, int flags, ...);
-
-int __wrap_open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	real_init();
-	return real.open(path, flags, mode);
-}
-
 void real_init(void)
 {
 	pthread_once(&real_once, real_resolve_all);
