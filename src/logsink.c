@@ -82,15 +82,27 @@ static __thread bool gate_keeper __attribute__((tls_model("initial-exec")));
  * thread is the swapper, interrupted by a signal handler that logs). */
 static bool gate_enter(void)
 {
-	for (int spins = 0;; spins++) {
+	struct timespec t0 = { 0, 0 }, t;
+
+	for (unsigned int spins = 0;; spins++) {
 		if (!atomic_load(&gate_shut)) {
 			atomic_fetch_add(&gate_users, 1);
 			if (!atomic_load(&gate_shut))
 				return true;
 			atomic_fetch_sub(&gate_users, 1);
 		}
-		if (gate_keeper || spins > 20000)
+		if (gate_keeper)
 			return false;
+		/* A swap takes microseconds; a program that swaps our
+		 * descriptor in a loop may keep us waiting longer, but never
+		 * more than about a second. */
+		if ((spins & 255) == 255) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if (spins == 255)
+				t0 = t;
+			else if (t.tv_sec - t0.tv_sec > 1)
+				return false;
+		}
 		sched_yield();
 	}
 }

@@ -20,8 +20,14 @@ DAEMON_TESTS = \
 	tests/integration/warn_syslog.sh \
 	tests/integration/live_policy.sh \
 	tests/integration/lazy_start.sh \
+	tests/integration/logfd_race.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
+
+check_PROGRAMS += tests/integration/progs/logfd_race
+tests_integration_progs_logfd_race_SOURCES = tests/integration/progs/logfd_race.c
+tests_integration_progs_logfd_race_LDADD = $(PTHREAD_LIBS)
+tests_integration_progs_logfd_race_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 
 check_PROGRAMS += tests/integration/progs/sandboxed
 tests_integration_progs_sandboxed_SOURCES = tests/integration/progs/sandboxed.c
