@@ -318,16 +318,19 @@ static void judge_timeval(const struct directive *d, struct verdict *v)
 void policy_judge_set(const struct policy *p, const struct sockinfo *si,
 		      int opt, const struct optval *app, struct verdict *v)
 {
-	const struct directive *d;
+	policy_judge_dir(p, p->mode == MODE_TRACE ? NULL :
+			    policy_lookup(p, si, opt), app, v);
+}
+
+void policy_judge_dir(const struct policy *p, const struct directive *d,
+		      const struct optval *app, struct verdict *v)
+{
 	bool changed = false;
 
 	memset(v, 0, sizeof(*v));
 	v->val = *app;
 	v->enforce = p->mode == MODE_ENFORCE;
-	if (p->mode == MODE_TRACE)
-		return;
-	d = policy_lookup(p, si, opt);
-	if (!d)
+	if (p->mode == MODE_TRACE || !d)
 		return;
 	v->rule = d->rule;
 	if (d->has & DIR_DENY) {
@@ -345,7 +348,7 @@ void policy_judge_set(const struct policy *p, const struct sockinfo *si,
 	switch (app->type) {
 	case OT_INT:
 		/* Options such as SO_MARK are unsigned 32-bit values. */
-		v->val.i = (int)clamp(optcat_table[opt].hi > INT_MAX ?
+		v->val.i = (int)clamp(optcat_table[d->opt].hi > INT_MAX ?
 					      (long long)(unsigned int)app->i :
 					      app->i,
 				      d, &changed);

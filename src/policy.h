@@ -174,6 +174,10 @@ struct verdict {
 /* Judge a program's setsockopt of option opt with value app. */
 void policy_judge_set(const struct policy *p, const struct sockinfo *si,
 		      int opt, const struct optval *app, struct verdict *v);
+/* The same, with the directive the caller already looked up (or NULL):
+ * one lookup per call on the hot path. */
+void policy_judge_dir(const struct policy *p, const struct directive *d,
+		      const struct optval *app, struct verdict *v);
 
 /* Does the policy need to see values of this option at all (hot path)? */
 static inline bool policy_names(const struct policy *p, int opt)

@@ -24,6 +24,7 @@
 #include "real.h"
 #include "shim.h"
 #include "shim_int.h"
+#include "vocab.h"
 
 #ifndef SOCKSHIM_SYSCONFDIR
 #define SOCKSHIM_SYSCONFDIR "/etc"
@@ -69,19 +70,18 @@ static bool apply_env(const char *prog)
 {
 	const char *mode = secure_getenv("SOCKSHIM_MODE");
 	const char *path = secure_getenv("SOCKSHIM_LOG");
-	static const char *const modes[] = { "enforce", "audit", "trace" };
+	int m;
 
 	if (path && *path)
 		snprintf(first_pol.log.path, sizeof(first_pol.log.path), "%s",
 			 path);
 	if (!mode || !*mode)
 		return true;
-	for (int i = 0; i < 3; i++)
-		if (strcmp(mode, modes[i]) == 0) {
-			first_pol.mode = (enum pol_mode)i;
-			env_mode = i;
-			return true;
-		}
+	if (vocab_value(VOCAB_MODE, mode, &m)) {
+		first_pol.mode = (enum pol_mode)m;
+		env_mode = m;
+		return true;
+	}
 	{
 		struct config_errors errs = { .n = 1 };
 

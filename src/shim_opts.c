@@ -53,6 +53,8 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 	const struct optcat_entry *e = &optcat_table[idx];
 	unsigned char raw[OPTVAL_STR_MAX + 1];
 	size_t need = optcat_value_size(e->type);
+	const struct policy *p = pol();	/* one policy for the whole call */
+	const struct directive *d;
 	struct sockinfo si;
 	struct verdict v;
 	const void *buf;
@@ -60,7 +62,7 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 	int ret;
 
 	/* Odd lengths and unreadable values: the kernel answers, not us. */
-	if (!facts_known(fd, &si) || !policy_lookup(pol(), &si, idx))
+	if (!facts_known(fd, &si) || !(d = policy_lookup(p, &si, idx)))
 		return INT_MIN;
 	if (need ? optlen < need : optlen > OPTVAL_STR_MAX)
 		return INT_MIN;
@@ -68,7 +70,7 @@ static int setsockopt_judged(int fd, int level, int optname, int idx,
 		return INT_MIN;
 	if (!optval_decode(e->type, raw, optlen, app))
 		return INT_MIN;
-	policy_judge_set(pol(), &si, idx, app, &v);
+	policy_judge_dir(p, d, app, &v);
 	if (v.action == ACT_NONE)
 		return INT_MIN;
 	r->action = v.action;

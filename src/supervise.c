@@ -47,6 +47,7 @@
 #include "optcat.h"
 #include "real.h"
 #include "supervise.h"
+#include "vocab.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -224,7 +225,6 @@ static void config_say(const struct config_errors *errs)
 /* 0: loaded; 1: run without us (passthrough); EX_CONFIG: stop. */
 static int load_policy(struct sv *s)
 {
-	static const char *const modes[] = { "enforce", "audit", "trace" };
 	const char *path = secure_getenv("SOCKSHIM_CONFIG");
 	const char *mode = secure_getenv("SOCKSHIM_MODE");
 	const char *log = secure_getenv("SOCKSHIM_LOG");
@@ -249,9 +249,7 @@ static int load_policy(struct sv *s)
 	if (mode && *mode) {
 		int i;
 
-		for (i = 0; i < 3 && strcmp(mode, modes[i]) != 0; i++)
-			;
-		if (i == 3) {
+		if (!vocab_value(VOCAB_MODE, mode, &i)) {
 			fprintf(stderr, "sockshim: environment: SOCKSHIM_MODE: "
 					"unknown mode \"%s\" (expected enforce, "
 					"audit or trace)\n", mode);
