@@ -143,7 +143,8 @@ static inline bool call_begin_as(struct frame *f, bool socket_call)
 	if (!shim_enter_as(socket_call))
 		return false;
 	f->caller_errno = errno;
-	reload_maybe();
+	if (socket_call)	/* descriptor calls never pay for it */
+		reload_maybe();
 	return true;
 }
 
