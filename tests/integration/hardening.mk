@@ -1,6 +1,6 @@
 # tests/integration/hardening.mk — see Makefile.am
 #
-# Hardening (issue 5): the shim under hostile conditions — hooks before
+# Hardening: the shim under hostile conditions — hooks before
 # its constructor, high descriptors, fork among busy threads, vfork and
 # posix_spawn, signal handlers that close sockets, hostile policy files,
 # strict_perms, the log's symlink refusal — and the suite's own checks

@@ -1,6 +1,6 @@
 # tests/integration/supervise.mk — see Makefile.am
 #
-# sockshim run --via seccomp (issue 12): static C programs built with
+# sockshim run --via seccomp: static C programs built with
 # gcc -static and Go programs built with golang-go, governed through
 # seccomp user notification; effects read back by the programs and ss.
 SUPERVISE_TESTS = \
