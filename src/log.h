@@ -107,6 +107,9 @@ static inline bool log_policy_only(void)
 void log_emit(const struct log_rec *r);
 /* Write a line to stderr, bypassing the sink (warnings). */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Warnings go to syslog alone: the program's stderr is not ours (the
+ * library was preloaded for the whole host, not asked for by name). */
+void log_warn_syslog_only(void);
 
 /* The log's own fd must survive the program's fd housekeeping. */
 bool log_owns_fd(int fd);

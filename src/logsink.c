@@ -421,6 +421,13 @@ static bool stderr_nowhere(void)
 	return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 }
 
+static bool warn_syslog_only;
+
+void log_warn_syslog_only(void)
+{
+	warn_syslog_only = true;
+}
+
 void log_warn(const char *fmt, ...)
 {
 	char buf[1024];
@@ -436,11 +443,13 @@ void log_warn(const char *fmt, ...)
 		n = sizeof(buf) - 2;
 	if (sandbox_entered())
 		return;
-	if (stderr_closed_at_start || stderr_nowhere())
+	if (warn_syslog_only || stderr_closed_at_start || stderr_nowhere())
 		logsys_warn(buf, (size_t)n);
 	/* A program started without fd 2 has since given the number to a
-	 * file or socket of its own: not ours to write to. */
-	if (stderr_closed_at_start)
+	 * file or socket of its own: not ours to write to. Nor is the
+	 * stderr of a program that never asked for us (a host-wide
+	 * preload). */
+	if (stderr_closed_at_start || warn_syslog_only)
 		return;
 	buf[n++] = '\n';
 	if (write(STDERR_FILENO, buf, (size_t)n) < 0)

@@ -181,6 +181,7 @@ void shim_construct(void)
 		return;
 	}
 	atomic_store(&shim_lazy, true);
+	log_warn_syslog_only();
 }
 
 void shim_init(void)

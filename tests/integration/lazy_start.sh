@@ -22,8 +22,11 @@ expect_quiet=$(policy_reads "$T/quiet")
 [ "$expect_quiet" = 0 ] || fail "a process without sockets read the policy $expect_quiet times"
 
 env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$pre" \
-	strace -f -e trace=%file -o "$T/busy" "$PYTHON3" -c 'import socket; socket.socket().close()' 2>/dev/null
+	strace -f -e trace=%file -o "$T/busy" "$PYTHON3" -c 'import socket; socket.socket().close()' 2>"$T/busy.err"
 n=$(policy_reads "$T/busy")
+# No policy file here: the shim says so to syslog, never on the stderr
+# of a program that did not ask for it.
+[ -s "$T/busy.err" ] && fail "host-wide, the program's stderr got: $(cat "$T/busy.err")"
 [ "$n" -ge 1 ] || fail "a process making a socket never read the policy"
 # ...and only when the socket was made, not before main: the open comes
 # after the interpreter's own start-up (its encodings module).
@@ -34,4 +37,4 @@ awk '/encodings/ { e = NR } /sockshim\.conf/ && !s { s = NR } END { exit !(e && 
 env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$SOCKSHIM_PRELOAD" \
 	strace -f -e trace=%file -o "$T/eager" /bin/sh -c 'true' 2>/dev/null
 [ "$(policy_reads "$T/eager")" -ge 1 ] || fail "named in LD_PRELOAD, the shim did not start before main"
-ok "host-wide preload starts on the first socket call; sockshim run before main"
+ok "host-wide preload starts on the first socket call, its warnings off the program's stderr; sockshim run before main"
