@@ -62,9 +62,11 @@ void log_close(void)
 
 void log_before_exec(void)
 {
+	/* The new image gets the signal mask the program asked for, also
+	 * from a vfork child (the mask is the child's own). */
+	sigguard_before_exec();
 	if (lg.sink == SINK_NONE || !our_process())
 		return;
-	sigguard_before_exec();
 	sink_say_dropped();
 	finish_mapping();
 }
@@ -73,9 +75,9 @@ void log_exec_failed(void)
 {
 	int fd = atomic_load(&lg.log_fd);
 
+	sigguard_exec_failed();
 	if (lg.sink == SINK_NONE || !our_process())
 		return;
-	sigguard_exec_failed();
 	if (!lg.is_file || atomic_load(&lg.file_state) != FILE_OPEN || fd < 0 ||
 	    atomic_load(&lg.mapped))
 		return;

@@ -21,6 +21,7 @@ DAEMON_TESTS = \
 	tests/integration/live_policy.sh \
 	tests/integration/lazy_start.sh \
 	tests/integration/logfd_race.sh \
+	tests/integration/sigbus_mask.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 
