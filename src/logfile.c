@@ -25,6 +25,7 @@
 #include "log.h"
 #include "logint.h"
 #include "logmap.h"
+#include "patience.h"
 #include "real.h"
 #include "sandbox.h"
 #include "sigguard.h"
@@ -157,7 +158,8 @@ static int open_file(void)
 }
 
 /* The log file on first use, so processes that never touch a socket
- * leave no empty file behind. */
+ * leave no empty file behind. -1: it cannot be opened; SINK_BUSY: another
+ * thread is still opening it, after a second or two of waiting. */
 int sink_file_fd(void)
 {
 	int st = atomic_load_explicit(&lg.file_state, memory_order_acquire);
@@ -180,15 +182,16 @@ int sink_file_fd(void)
 		opening = false;
 		return fd;
 	}
-	for (int i = 0; i < 100000; i++) {
+	/* Another thread opens it: wait for it (it may sleep in the
+	 * kernel a while, on a slow disk), but not for ever. */
+	for (struct patience p = PATIENCE_INIT; patience_wait(&p);) {
 		st = atomic_load_explicit(&lg.file_state, memory_order_acquire);
 		if (st == FILE_OPEN)
 			return atomic_load(&lg.log_fd);
 		if (st == FILE_FAILED)
 			return -1;
-		sched_yield();
 	}
-	return -1;
+	return SINK_BUSY;
 }
 
 /* ------------------------------------------------------- once a second */

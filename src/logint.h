@@ -60,6 +60,7 @@ void sink_say_dropped(void);
 void sink_after_fork(void);
 
 /* logfile.c */
+#define SINK_BUSY (-2)
 int sink_file_fd(void);
 bool sink_start_mapping(int fd);
 void sink_refresh_limit(void);

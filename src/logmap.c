@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "logmap.h"
+#include "patience.h"
 #include "real.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -66,22 +67,13 @@ static void set_broken(const char *why)
  * as soon as the mapping breaks: never hang a program. */
 static bool wait_until(atomic_size_t *v, size_t target)
 {
-	struct timespec t0 = { 0, 0 }, t;
-
-	for (unsigned int i = 0;; i++) {
+	for (struct patience p = PATIENCE_INIT; patience_wait(&p);) {
 		if (atomic_load_explicit(v, memory_order_acquire) >= target)
 			return true;
 		if (atomic_load(&state) != LM_MAPPED)
 			return false;
-		if ((i & 1023) == 1023) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			if (i == 1023)
-				t0 = t;
-			else if (t.tv_sec - t0.tv_sec > 1)
-				return false;
-		}
-		sched_yield();
 	}
+	return false;
 }
 
 /* The end of the records in a file a previous image (or a process killed
@@ -310,12 +302,11 @@ bool logmap_start(int fd, const char **why)
 /* Another thread is closing the mapping: wait (briefly) for write(2). */
 static enum logmap_result after_close(const char **why)
 {
-	for (int i = 0; i < 100000; i++) {
+	for (struct patience p = PATIENCE_INIT; patience_wait(&p);) {
 		int st = atomic_load(&state);
 
 		if (st == LM_CLOSED || st == LM_OFF)
 			return LM_NOT_MAPPED;
-		sched_yield();
 	}
 	*why = "write error";
 	return LM_DROPPED;
@@ -325,19 +316,15 @@ static enum logmap_result after_close(const char **why)
  * the file is trimmed and written with O_APPEND again. */
 static void close_mapping(int fd, bool trim, int self)
 {
-	struct timespec t0, t;
+	struct patience p = PATIENCE_INIT;
 	size_t end;
 	bool quiet = true;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (atomic_load(&inflight) > self) {
-		sched_yield();
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (t.tv_sec - t0.tv_sec > 1) {
+	while (atomic_load(&inflight) > self)
+		if (!patience_wait(&p)) {
 			quiet = false;	/* keep the reserve, never cut a record */
 			break;
 		}
-	}
 	end = atomic_load(&pos);
 	if (end > atomic_load(&extent))
 		end = atomic_load(&extent);

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "logint.h"
 #include "logmap.h"
+#include "patience.h"
 #include "real.h"
 #include "sandbox.h"
 #include "sigguard.h"
@@ -82,28 +83,18 @@ static __thread bool gate_keeper __attribute__((tls_model("initial-exec")));
  * thread is the swapper, interrupted by a signal handler that logs). */
 static bool gate_enter(void)
 {
-	struct timespec t0 = { 0, 0 }, t;
-
-	for (unsigned int spins = 0;; spins++) {
+	/* A swap takes microseconds; a program that swaps our descriptor
+	 * in a loop may keep us waiting longer, but never more than about
+	 * a second. */
+	for (struct patience p = PATIENCE_INIT;;) {
 		if (!atomic_load(&gate_shut)) {
 			atomic_fetch_add(&gate_users, 1);
 			if (!atomic_load(&gate_shut))
 				return true;
 			atomic_fetch_sub(&gate_users, 1);
 		}
-		if (gate_keeper)
+		if (gate_keeper || !patience_wait(&p))
 			return false;
-		/* A swap takes microseconds; a program that swaps our
-		 * descriptor in a loop may keep us waiting longer, but never
-		 * more than about a second. */
-		if ((spins & 255) == 255) {
-			clock_gettime(CLOCK_MONOTONIC, &t);
-			if (spins == 255)
-				t0 = t;
-			else if (t.tv_sec - t0.tv_sec > 1)
-				return false;
-		}
-		sched_yield();
 	}
 }
 
@@ -116,21 +107,17 @@ static void gate_leave(void)
  * most); false: the gate is not ours, try another time. */
 bool sink_gate_close(void)
 {
-	struct timespec t0, t;
+	struct patience p = PATIENCE_INIT;
 
 	if (atomic_exchange(&gate_shut, true))
 		return false;
 	gate_keeper = true;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (atomic_load(&gate_users) > 0) {
-		sched_yield();
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (t.tv_sec - t0.tv_sec > 1) {
+	while (atomic_load(&gate_users) > 0)
+		if (!patience_wait(&p)) {
 			gate_keeper = false;
 			atomic_store(&gate_shut, false);
 			return false;
 		}
-	}
 	return true;
 }
 
@@ -274,7 +261,7 @@ static bool write_record(const char *buf, size_t n, const char **why)
 	fd = lg.is_file ? sink_file_fd() :
 		       atomic_load_explicit(&lg.log_fd, memory_order_relaxed);
 	if (fd < 0) {
-		*why = "cannot open";
+		*why = fd == SINK_BUSY ? "busy" : "cannot open";
 		return false;
 	}
 	if (atomic_load_explicit(&lg.mapped, memory_order_relaxed)) {
