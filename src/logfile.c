@@ -184,13 +184,15 @@ int sink_file_fd(void)
 	}
 	/* Another thread opens it: wait for it (it may sleep in the
 	 * kernel a while, on a slow disk), but not for ever. */
-	for (struct patience p = PATIENCE_INIT; patience_wait(&p);) {
+	struct patience p = PATIENCE_INIT;
+
+	do {
 		st = atomic_load_explicit(&lg.file_state, memory_order_acquire);
 		if (st == FILE_OPEN)
 			return atomic_load(&lg.log_fd);
 		if (st == FILE_FAILED)
 			return -1;
-	}
+	} while (patience_wait(&p));
 	return SINK_BUSY;
 }
 

@@ -67,12 +67,14 @@ static void set_broken(const char *why)
  * as soon as the mapping breaks: never hang a program. */
 static bool wait_until(atomic_size_t *v, size_t target)
 {
-	for (struct patience p = PATIENCE_INIT; patience_wait(&p);) {
+	struct patience p = PATIENCE_INIT;
+
+	do {
 		if (atomic_load_explicit(v, memory_order_acquire) >= target)
 			return true;
 		if (atomic_load(&state) != LM_MAPPED)
 			return false;
-	}
+	} while (patience_wait(&p));
 	return false;
 }
 
@@ -302,12 +304,14 @@ bool logmap_start(int fd, const char **why)
 /* Another thread is closing the mapping: wait (briefly) for write(2). */
 static enum logmap_result after_close(const char **why)
 {
-	for (struct patience p = PATIENCE_INIT; patience_wait(&p);) {
+	struct patience p = PATIENCE_INIT;
+
+	do {
 		int st = atomic_load(&state);
 
 		if (st == LM_CLOSED || st == LM_OFF)
 			return LM_NOT_MAPPED;
-	}
+	} while (patience_wait(&p));
 	*why = "write error";
 	return LM_DROPPED;
 }
