@@ -12,7 +12,8 @@
  * the kernel go on with it, answer it ourselves, or refuse it. Anything
  * that goes wrong on our side lets the call go on unchanged.
  *
- * supervise_bpf.c builds the filter from the policy.
+ * supervise_bpf.c builds the filter from the policy; supervise_int.h
+ * says which of the supervisor's rooms holds the rest.
  */
 #ifndef SOCKSHIM_SUPERVISE_H
 #define SOCKSHIM_SUPERVISE_H
