@@ -8,7 +8,8 @@
  *   cli_check.c    check: load a policy, print it or explain it
  *   cli_options.c  options: the catalogue as a table or as man source
  *   cli_service.c  service: a systemd drop-in that preloads the library
- *   cli_host.c     host: the library in /etc/ld.so.preload
+ *   cli_host.c     host: the library in /etc/ld.so.preload (its rooms:
+ *                  cli_host.h)
  *   report.c       report: summarise JSON logs
  *
  * Each subcommand takes argv from its own name on (getopt starts afresh)
