@@ -7,7 +7,7 @@
 #include "build-config.h"
 
 #include <errno.h>
-#include <libconfig.h>
+#include "cfglib.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,10 +366,15 @@ static int load_text(struct loader *ld, const char *text, size_t len,
 {
 	char buf[LOG_PATH_MAX];
 	const char *dir = include_dir(ld->name, buf, sizeof(buf));
+	const char *why;
 	config_t cfg;
 	bool ok = false;
 
 	ld->dir = dir;
+	if (!cfglib_load(&why)) {
+		cfg_error(ld, NULL, NULL, "cannot read policies: %s", why);
+		return -1;
+	}
 	cfg_check_text(ld, text, len, ld->name, dir, 0);
 	config_init(&cfg);
 	if (dir)

@@ -17,7 +17,7 @@
 #ifndef SOCKSHIM_CONFIG_LOADER_H
 #define SOCKSHIM_CONFIG_LOADER_H
 
-#include <libconfig.h>
+#include "cfglib.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>

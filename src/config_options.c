@@ -2,7 +2,7 @@
 /* config_options — an options group to directives, and their sanity. */
 #include "build-config.h"
 
-#include <libconfig.h>
+#include "cfglib.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

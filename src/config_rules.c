@@ -4,7 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <libconfig.h>
+#include "cfglib.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

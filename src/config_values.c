@@ -3,7 +3,7 @@
 #include "build-config.h"
 
 #include <errno.h>
-#include <libconfig.h>
+#include "cfglib.h"
 #include <stdio.h>
 #include <string.h>
 

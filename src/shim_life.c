@@ -116,12 +116,28 @@ static void after_seccomp(long ret, unsigned int allowed)
 		log_sandbox_failed();
 }
 
+/*
+ * Preloaded host-wide, the shim starts on the first socket call; one that
+ * comes after the filter would read the policy (and load libconfig) under
+ * it, and such a filter may kill the process for an open. A process
+ * sandboxing itself starts the shim first, as one dropping privileges does.
+ */
+static void start_before_sandbox(void)
+{
+	int err = errno;
+
+	shim_init();
+	errno = err;
+}
+
 int shim_prctl(int op, unsigned long a, unsigned long b, unsigned long c,
 	       unsigned long d)
 {
 	unsigned int allowed;
 	int ret, err;
 
+	if (op == PR_SET_SECCOMP)
+		start_before_sandbox();
 	if (op != PR_SET_SECCOMP || !shim_active())
 		return real.prctl(op, a, b, c, d);
 	err = errno;
@@ -141,6 +157,9 @@ long shim_syscall(long nr, long a, long b, long c, long d, long e, long f)
 	long ret;
 	int err;
 
+	if (nr == SYS_seccomp && (a == SECCOMP_SET_MODE_STRICT ||
+				  a == SECCOMP_SET_MODE_FILTER))
+		start_before_sandbox();
 	if (nr != SYS_seccomp || !shim_active() ||
 	    (a != SECCOMP_SET_MODE_STRICT && a != SECCOMP_SET_MODE_FILTER))
 		return real.syscall(nr, a, b, c, d, e, f);

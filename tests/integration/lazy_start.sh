@@ -33,8 +33,38 @@ n=$(policy_reads "$T/busy")
 awk '/encodings/ { e = NR } /sockshim\.conf/ && !s { s = NR } END { exit !(e && s > e) }' "$T/busy" ||
 	fail "the policy was read before the program started"
 
+# libconfig is loaded when a policy is read, not with the library: a
+# process without sockets never maps it.
+env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$pre" \
+	cat /proc/self/maps >"$T/maps.quiet"
+grep -q 'libpreloaded\.so' "$T/maps.quiet" || fail "the library was not preloaded into cat"
+grep -q 'libconfig' "$T/maps.quiet" && fail "a process without sockets mapped libconfig"
+C=$(conf lazy <<'EOC'
+log = { path = "none"; };
+EOC
+)
+# (With a policy named, the shim starts before main and so loads it.)
+SOCKSHIM_CONFIG=$C LD_PRELOAD="$SOCKSHIM_PRELOAD" cat /proc/self/maps >"$T/maps.busy"
+grep -q 'libconfig' "$T/maps.busy" || fail "reading a policy did not load libconfig"
+
+# A program that sandboxes itself before its first socket call: the shim
+# starts before the filter goes in, never under it (reading the policy
+# under a filter that allows no open would kill the program).
+if [ -z "$SOCKSHIM_ASAN" ]; then	# the ASan runtime's own calls meet the filter
+	for via in prctl syscall; do
+		rc=0
+		"$PROGS/sandboxed" write "$via" first || rc=$?
+		[ "$rc" = 77 ] && break
+		[ "$rc" = 7 ] || fail "sandboxed first/$via: exit status without the shim is $rc, not 7"
+		rc=0
+		env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$pre" \
+			"$PROGS/sandboxed" write "$via" first 2>"$T/sb.err" || rc=$?
+		[ "$rc" = 7 ] || fail "sandboxed first/$via under the host-wide preload: exit status $rc, not 7 ($(cat "$T/sb.err"))"
+	done
+fi
+
 # Named by LD_PRELOAD (sockshim run): before main, as always.
 env -u SOCKSHIM_CONFIG -u SOCKSHIM_LOG -u SOCKSHIM_MODE LD_PRELOAD="$SOCKSHIM_PRELOAD" \
 	strace -f -e trace=%file -o "$T/eager" /bin/sh -c 'true' 2>/dev/null
 [ "$(policy_reads "$T/eager")" -ge 1 ] || fail "named in LD_PRELOAD, the shim did not start before main"
-ok "host-wide preload starts on the first socket call, its warnings off the program's stderr; sockshim run before main"
+ok "host-wide preload starts on the first socket call (before a seccomp filter at the latest), libconfig only then, its warnings off the program's stderr; sockshim run before main"

@@ -72,6 +72,10 @@ done
 n=$(grep -c . "$T/control/conffiles")
 [ "$n" -eq 3 ] || fail "expected 3 conffiles, got $n"
 ok "3 conffiles"
+# The library loads libconfig when it first reads a policy: no NEEDED
+# entry names it, so the dependency is written out.
+grep -q '^Depends:.*libconfig[0-9]' "$T/control/control" ||
+	fail "the package does not depend on libconfig: $(grep '^Depends:' "$T/control/control")"
 
 logrotate -d -s "$T/logrotate.state" "$R/etc/logrotate.d/sockshim" >"$T/lr.log" 2>&1 ||
 	{ cat "$T/lr.log"; fail "logrotate rejects /etc/logrotate.d/sockshim"; }
