@@ -47,14 +47,17 @@ enum optcat_scope {
 struct optcat_entry {
 	int level;
 	int optname;
-	const char *level_name;	/* "SOL_SOCKET" */
-	const char *name;	/* "SO_REUSEADDR" */
+	/* Names kept in the entry, not pointed at: a table of pointers
+	 * would be relocated (written) by the loader in every process the
+	 * library is preloaded into, a few page faults of every exec. */
+	char level_name[16];	/* "SOL_SOCKET" */
+	char name[28];		/* "SO_REUSEADDR" */
 	enum optcat_type type;
 	enum optcat_access access;
 	enum optcat_scope scope;
 	long long lo, hi;	/* values a policy may name (seconds for
 				   linger/timeval, max length for strings) */
-	const char *desc;
+	char desc[72];
 };
 
 extern const struct optcat_entry optcat_table[];

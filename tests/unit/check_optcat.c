@@ -78,12 +78,18 @@ START_TEST(test_entries_described)
 	for (size_t i = 0; i < optcat_count; i++) {
 		const struct optcat_entry *e = &optcat_table[i];
 
-		ck_assert_ptr_nonnull(e->name);
+		/* The texts live in the entry: each must end inside it (a
+		 * literal exactly as long as the array would lose its NUL). */
+		ck_assert_msg(memchr(e->name, '\0', sizeof(e->name)),
+			      "entry %zu: name too long for the entry", i);
+		ck_assert_msg(memchr(e->desc, '\0', sizeof(e->desc)),
+			      "%s: description too long for the entry", e->name);
+		ck_assert_msg(memchr(e->level_name, '\0', sizeof(e->level_name)),
+			      "%s: level name too long for the entry", e->name);
 		ck_assert_msg(e->name[0], "entry %zu has no name", i);
-		ck_assert_msg(e->desc && strlen(e->desc) > 10,
-			      "%s has no description", e->name);
-		ck_assert_msg(e->level_name && e->level_name[0],
-			      "%s has no level name", e->name);
+		ck_assert_msg(strlen(e->desc) > 10, "%s has no description",
+			      e->name);
+		ck_assert_msg(e->level_name[0], "%s has no level name", e->name);
 		ck_assert_ptr_nonnull(optcat_level_name(e->level));
 		ck_assert_str_eq(e->level_name, optcat_level_name(e->level));
 		ck_assert_msg(prefix_fits(e), "%s at level %s", e->name,
