@@ -35,7 +35,6 @@
 /* _exit must not return, even if libc's could not be found. */
 static __attribute__((noreturn)) void real__exit(int status)
 {
-	real_init();
 	real._exit(status);
 	for (;;)
 		real.syscall(SYS_exit_group, status);
@@ -187,7 +186,6 @@ HOOK int open(const char *path, int flags, ...)
 	mode_t mode;
 
 	MODE_ARG(flags, mode);
-	real_init();
 	return shim_fd_new(real.open(path, flags, mode));
 }
 
@@ -196,7 +194,6 @@ HOOK int open64(const char *path, int flags, ...)
 	mode_t mode;
 
 	MODE_ARG(flags, mode);
-	real_init();
 	return shim_fd_new(real.open64(path, flags, mode));
 }
 
@@ -205,7 +202,6 @@ HOOK int openat(int dirfd, const char *path, int flags, ...)
 	mode_t mode;
 
 	MODE_ARG(flags, mode);
-	real_init();
 	return shim_fd_new(real.openat(dirfd, path, flags, mode));
 }
 
@@ -214,7 +210,6 @@ HOOK int openat64(int dirfd, const char *path, int flags, ...)
 	mode_t mode;
 
 	MODE_ARG(flags, mode);
-	real_init();
 	return shim_fd_new(real.openat64(dirfd, path, flags, mode));
 }
 
@@ -227,104 +222,87 @@ HOOK int __openat64_2(int dirfd, const char *path, int flags);
 
 HOOK int __open_2(const char *path, int flags)
 {
-	real_init();
 	return shim_fd_new(real.__open_2(path, flags));
 }
 
 HOOK int __open64_2(const char *path, int flags)
 {
-	real_init();
 	return shim_fd_new(real.__open64_2(path, flags));
 }
 
 HOOK int __openat_2(int dirfd, const char *path, int flags)
 {
-	real_init();
 	return shim_fd_new(real.__openat_2(dirfd, path, flags));
 }
 
 HOOK int __openat64_2(int dirfd, const char *path, int flags)
 {
-	real_init();
 	return shim_fd_new(real.__openat64_2(dirfd, path, flags));
 }
 
 HOOK int creat(const char *path, mode_t mode)
 {
-	real_init();
 	return shim_fd_new(real.creat(path, mode));
 }
 
 HOOK int creat64(const char *path, mode_t mode)
 {
-	real_init();
 	return shim_fd_new(real.creat64(path, mode));
 }
 
 HOOK int pipe(int fds[2])
 {
-	real_init();
 	return shim_fd_pair(real.pipe(fds), fds);
 }
 
 HOOK int pipe2(int fds[2], int flags)
 {
-	real_init();
 	return shim_fd_pair(real.pipe2(fds, flags), fds);
 }
 
 HOOK int eventfd(unsigned int count, int flags)
 {
-	real_init();
 	return shim_fd_new(real.eventfd(count, flags));
 }
 
 HOOK int timerfd_create(int clock, int flags)
 {
-	real_init();
 	return shim_fd_new(real.timerfd_create(clock, flags));
 }
 
 HOOK int signalfd(int fd, const sigset_t *mask, int flags)
 {
-	real_init();
 	return shim_fd_new(real.signalfd(fd, mask, flags));
 }
 
 HOOK int epoll_create(int size)
 {
-	real_init();
 	return shim_fd_new(real.epoll_create(size));
 }
 
 HOOK int epoll_create1(int flags)
 {
-	real_init();
 	return shim_fd_new(real.epoll_create1(flags));
 }
 
 HOOK int memfd_create(const char *name, unsigned int flags)
 {
-	real_init();
 	return shim_fd_new(real.memfd_create(name, flags));
 }
 
 HOOK int inotify_init(void)
 {
-	real_init();
 	return shim_fd_new(real.inotify_init());
 }
 
 HOOK int inotify_init1(int flags)
 {
-	real_init();
 	return shim_fd_new(real.inotify_init1(flags));
 }
 
 /* fopen, popen and the like open inside libc: only the close is seen. */
 HOOK int fclose(FILE *stream)
 {
-	real_init();
 	shim_stream_closing(stream);
 	return real.fclose(stream);
 }
@@ -392,25 +370,21 @@ HOOK int execvpe(const char *file, char *const argv[], char *const envp[])
  */
 HOOK int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
-	real_init();
 	return sigguard_sigaction(sig, act, old);
 }
 
 HOOK sighandler_t signal(int sig, sighandler_t handler)
 {
-	real_init();
 	return sigguard_signal(sig, handler);
 }
 
 HOOK int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
-	real_init();
 	return sigguard_mask(how, set, old, false);
 }
 
 HOOK int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
-	real_init();
 	return sigguard_mask(how, set, old, true);
 }
 
@@ -426,7 +400,6 @@ HOOK int prctl(int op, ...)
 	c = va_arg(ap, unsigned long);
 	d = va_arg(ap, unsigned long);
 	va_end(ap);
-	real_init();
 	return shim_prctl(op, a, b, c, d);
 }
 
@@ -443,7 +416,6 @@ HOOK long syscall(long nr, ...)
 	e = va_arg(ap, long);
 	f = va_arg(ap, long);
 	va_end(ap);
-	real_init();
 	return shim_syscall(nr, a, b, c, d, e, f);
 }
 

@@ -408,9 +408,10 @@ static bool stderr_nowhere(void)
 	return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 }
 
-static bool warn_syslog_only;
+/* In .data, as shim_lazy (shim.c): written in every process's start. */
+__attribute__((section(".data"))) static bool warn_syslog_only;
 
-void log_warn_syslog_only(void)
+__attribute__((cold)) void log_warn_syslog_only(void)
 {
 	warn_syslog_only = true;
 }

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -18,10 +19,9 @@
 
 #include "real.h"
 
-struct real_fns real;
-
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 static char fallbacks[256];
+static atomic_flag fallbacks_busy = ATOMIC_FLAG_INIT;
 
 /* Fallbacks: the kernel's own entry points, used when libc has no symbol. */
 static int sys_socket(int d, int t, int p)
@@ -378,109 +378,305 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *arg)
 
 static struct self_range self;
 
+static void note_fallback(const char *name)
+{
+	size_t len;
+
+	while (atomic_flag_test_and_set(&fallbacks_busy))
+		;
+	len = strlen(fallbacks);
+	if (len + strlen(name) + 2 < sizeof(fallbacks)) {
+		if (len)
+			fallbacks[len++] = ' ';
+		strcpy(fallbacks + len, name);
+	}
+	atomic_flag_clear(&fallbacks_busy);
+}
+
 static void *resolve(const char *name, void *fallback)
 {
+	int saved = errno;
 	void *sym = dlsym(RTLD_NEXT, name);
 
 	/* One walk of the loaded objects for all symbols, not a dladdr
 	 * each: that cost every process start more than half a millisecond. */
 	if (sym && (uintptr_t)sym >= self.lo && (uintptr_t)sym < self.hi)
 		sym = NULL;
+	errno = saved;
 	if (!sym) {
-		size_t len = strlen(fallbacks);
-
-		if (len + strlen(name) + 2 < sizeof(fallbacks)) {
-			if (len)
-				fallbacks[len++] = ' ';
-			strcpy(fallbacks + len, name);
-		}
+		note_fallback(name);
 		return fallback;
 	}
 	return sym;
 }
 
-#define RESOLVE(fn) \
-	(real.fn = (__typeof__(real.fn))resolve(#fn, (void *)sys_##fn))
+/*
+ * Every pointer starts at a stub that finds its function on the first
+ * call, stores it and makes the call: a process pays for the lookups of
+ * the calls it makes (a dlsym is about a quarter of a microsecond, and a
+ * host-wide preload is in every process). Two threads racing to the
+ * first call store the same address.
+ */
+#define STORE(fn, sym) __atomic_store_n(&real.fn, (sym), __ATOMIC_RELEASE)
+#define FIND(fn, fallback) \
+	STORE(fn, (__typeof__(real.fn))resolve(#fn, (void *)(fallback)))
 
-static void real_resolve_all(void)
+#define STUB(type, fn, params, args)          \
+	static type first_##fn params         \
+	{                                     \
+		FIND(fn, sys_##fn);           \
+		return real.fn args;          \
+	}
+/* fn64: the same call where off_t is 64 bits; without it, the other. */
+#define STUB64(type, fn, base, params, args)  \
+	static type first_##fn params         \
+	{                                     \
+		FIND(fn, real.base);          \
+		return real.fn args;          \
+	}
+
+#define FIXED_CALLS(X)                                                       \
+	X(int, socket, (int d, int t, int p), (d, t, p))                     \
+	X(int, socketpair, (int d, int t, int p, int sv[2]), (d, t, p, sv))  \
+	X(int, setsockopt, (int fd, int l, int o, const void *v,            \
+			    socklen_t n), (fd, l, o, v, n))                  \
+	X(int, getsockopt, (int fd, int l, int o, void *v, socklen_t *n),   \
+	  (fd, l, o, v, n))                                                  \
+	X(int, bind, (int fd, const struct sockaddr *a, socklen_t n),       \
+	  (fd, a, n))                                                        \
+	X(int, listen, (int fd, int b), (fd, b))                             \
+	X(int, connect, (int fd, const struct sockaddr *a, socklen_t n),    \
+	  (fd, a, n))                                                        \
+	X(int, accept, (int fd, struct sockaddr *a, socklen_t *n), (fd, a, n)) \
+	X(int, accept4, (int fd, struct sockaddr *a, socklen_t *n, int f),  \
+	  (fd, a, n, f))                                                     \
+	X(int, close, (int fd), (fd))                                        \
+	X(int, dup, (int fd), (fd))                                          \
+	X(int, dup2, (int o, int n), (o, n))                                 \
+	X(int, dup3, (int o, int n, int f), (o, n, f))                       \
+	X(int, close_range, (unsigned int lo, unsigned int hi, int f),      \
+	  (lo, hi, f))                                                       \
+	X(int, execve, (const char *p, char *const a[], char *const e[]),   \
+	  (p, a, e))                                                         \
+	X(int, execv, (const char *p, char *const a[]), (p, a))              \
+	X(int, execvp, (const char *p, char *const a[]), (p, a))             \
+	X(int, execvpe, (const char *p, char *const a[], char *const e[]),  \
+	  (p, a, e))                                                         \
+	X(int, sigaction, (int s, const struct sigaction *a,                 \
+			   struct sigaction *o), (s, a, o))                  \
+	X(int, sigprocmask, (int h, const sigset_t *s, sigset_t *o),        \
+	  (h, s, o))                                                         \
+	X(int, pthread_sigmask, (int h, const sigset_t *s, sigset_t *o),    \
+	  (h, s, o))                                                         \
+	X(int, prctl, (int op, unsigned long a, unsigned long b,            \
+		       unsigned long c, unsigned long d), (op, a, b, c, d))  \
+	X(int, setuid, (uid_t u), (u))                                       \
+	X(int, setgid, (gid_t g), (g))                                       \
+	X(int, seteuid, (uid_t u), (u))                                      \
+	X(int, setegid, (gid_t g), (g))                                      \
+	X(int, setreuid, (uid_t r, uid_t e), (r, e))                         \
+	X(int, setregid, (gid_t r, gid_t e), (r, e))                         \
+	X(int, setresuid, (uid_t r, uid_t e, uid_t s), (r, e, s))            \
+	X(int, setresgid, (gid_t r, gid_t e, gid_t s), (r, e, s))            \
+	X(int, setgroups, (size_t n, const gid_t *g), (n, g))                \
+	X(int, initgroups, (const char *u, gid_t g), (u, g))                 \
+	X(int, chroot, (const char *p), (p))                                 \
+	X(int, __open_2, (const char *p, int f), (p, f))                     \
+	X(int, __openat_2, (int d, const char *p, int f), (d, p, f))         \
+	X(int, creat, (const char *p, mode_t m), (p, m))                     \
+	X(int, pipe, (int fds[2]), (fds))                                    \
+	X(int, pipe2, (int fds[2], int f), (fds, f))                         \
+	X(int, eventfd, (unsigned int c, int f), (c, f))                     \
+	X(int, timerfd_create, (int c, int f), (c, f))                       \
+	X(int, signalfd, (int fd, const sigset_t *m, int f), (fd, m, f))     \
+	X(int, epoll_create, (int n), (n))                                   \
+	X(int, epoll_create1, (int f), (f))                                  \
+	X(int, memfd_create, (const char *n, unsigned int f), (n, f))        \
+	X(int, inotify_init, (void), ())                                     \
+	X(int, inotify_init1, (int f), (f))                                  \
+	X(int, fclose, (FILE *f), (f))
+
+#define ALIAS_CALLS(X)                                                       \
+	X(int, __open64_2, __open_2, (const char *p, int f), (p, f))          \
+	X(int, __openat64_2, __openat_2, (int d, const char *p, int f),      \
+	  (d, p, f))                                                         \
+	X(int, creat64, creat, (const char *p, mode_t m), (p, m))
+
+FIXED_CALLS(STUB)
+ALIAS_CALLS(STUB64)
+
+static void first_closefrom(int lo)
+{
+	FIND(closefrom, sys_closefrom);
+	real.closefrom(lo);
+}
+
+static void first__exit(int status)
+{
+	FIND(_exit, sys__exit);
+	real._exit(status);
+	for (;;)
+		real.syscall(SYS_exit_group, status);
+}
+
+/* The calls that take more than their fixed arguments read what a caller
+ * may have passed, as libc's own do: the third of fcntl (an int or a
+ * pointer), the mode of open when the flags create, six of syscall. */
+static int first_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	unsigned long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	FIND(fcntl, sys_fcntl);
+	return real.fcntl(fd, cmd, arg);
+}
+
+static int first_fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	unsigned long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	FIND(fcntl64, real.fcntl);
+	return real.fcntl64(fd, cmd, arg);
+}
+
+#define OPEN_MODE(flags, mode)                                         \
+	do {                                                           \
+		va_list ap;                                            \
+                                                                       \
+		(mode) = 0;                                            \
+		if ((flags) & O_CREAT ||                               \
+		    ((flags) & O_TMPFILE) == O_TMPFILE) {              \
+			va_start(ap, flags);                           \
+			(mode) = va_arg(ap, mode_t);                   \
+			va_end(ap);                                    \
+		}                                                      \
+	} while (0)
+
+static int first_open(const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	FIND(open, sys_open);
+	return real.open(path, flags, mode);
+}
+
+static int first_open64(const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	FIND(open64, real.open);
+	return real.open64(path, flags, mode);
+}
+
+static int first_openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	FIND(openat, sys_openat);
+	return real.openat(dirfd, path, flags, mode);
+}
+
+static int first_openat64(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode;
+
+	OPEN_MODE(flags, mode);
+	FIND(openat64, real.openat);
+	return real.openat64(dirfd, path, flags, mode);
+}
+
+static long first_syscall(long nr, ...)
+{
+	va_list ap;
+	long a, b, c, d, e, f;
+
+	va_start(ap, nr);
+	a = va_arg(ap, long);
+	b = va_arg(ap, long);
+	c = va_arg(ap, long);
+	d = va_arg(ap, long);
+	e = va_arg(ap, long);
+	f = va_arg(ap, long);
+	va_end(ap);
+	FIND(syscall, sys_syscall);
+	return real.syscall(nr, a, b, c, d, e, f);
+}
+
+#define FIRST(type, fn, ...) .fn = first_##fn,
+struct real_fns real = {
+	FIXED_CALLS(FIRST)
+	ALIAS_CALLS(FIRST)
+	.closefrom = first_closefrom,
+	._exit = first__exit,
+	.fcntl = first_fcntl,
+	.fcntl64 = first_fcntl64,
+	.open = first_open,
+	.open64 = first_open64,
+	.openat = first_openat,
+	.openat64 = first_openat64,
+	.syscall = first_syscall,
+};
+
+#define FIND_NOW(type, fn, ...) FIND(fn, sys_##fn);
+#define FIND64_NOW(type, fn, base, ...) FIND(fn, real.base);
+
+/* Our own segments, before any lookup (dl_iterate_phdr takes the
+ * loader's lock, which a first call from a signal handler must not). */
+static void find_self_range(void)
+{
+	if (!self.hi)
+		dl_iterate_phdr(find_self, &self);
+}
+
+static void resolve_all(void)
 {
 	int saved = errno;
 
-	dl_iterate_phdr(find_self, &self);
-	/* First: the fallbacks below make their system calls through it
-	 * (calling syscall() by name would bind to our own hook). */
-	RESOLVE(syscall);
-	RESOLVE(socket);
-	RESOLVE(socketpair);
-	RESOLVE(setsockopt);
-	RESOLVE(getsockopt);
-	RESOLVE(bind);
-	RESOLVE(listen);
-	RESOLVE(connect);
-	RESOLVE(accept);
-	RESOLVE(accept4);
-	RESOLVE(close);
-	RESOLVE(dup);
-	RESOLVE(dup2);
-	RESOLVE(dup3);
-	RESOLVE(fcntl);
-	real.fcntl64 = (__typeof__(real.fcntl64))resolve("fcntl64",
-							  (void *)real.fcntl);
-	RESOLVE(close_range);
-	RESOLVE(closefrom);
-	RESOLVE(_exit);
-	RESOLVE(execve);
-	RESOLVE(execv);
-	RESOLVE(execvp);
-	RESOLVE(execvpe);
-	RESOLVE(sigaction);
-	RESOLVE(sigprocmask);
-	RESOLVE(pthread_sigmask);
-	RESOLVE(prctl);
-	RESOLVE(setuid);
-	RESOLVE(setgid);
-	RESOLVE(seteuid);
-	RESOLVE(setegid);
-	RESOLVE(setreuid);
-	RESOLVE(setregid);
-	RESOLVE(setresuid);
-	RESOLVE(setresgid);
-	RESOLVE(setgroups);
-	RESOLVE(initgroups);
-	RESOLVE(chroot);
-	RESOLVE(open);
-	RESOLVE(openat);
-	RESOLVE(__open_2);
-	RESOLVE(__openat_2);
-	RESOLVE(creat);
-	/* The 64 names are the same calls where off_t is 64 bits. */
-	real.open64 = (__typeof__(real.open64))resolve("open64",
-							(void *)real.open);
-	real.openat64 = (__typeof__(real.openat64))resolve(
-		"openat64", (void *)real.openat);
-	real.__open64_2 = (__typeof__(real.__open64_2))resolve(
-		"__open64_2", (void *)real.__open_2);
-	real.__openat64_2 = (__typeof__(real.__openat64_2))resolve(
-		"__openat64_2", (void *)real.__openat_2);
-	real.creat64 = (__typeof__(real.creat64))resolve("creat64",
-							  (void *)real.creat);
-	RESOLVE(pipe);
-	RESOLVE(pipe2);
-	RESOLVE(eventfd);
-	RESOLVE(timerfd_create);
-	RESOLVE(signalfd);
-	RESOLVE(epoll_create);
-	RESOLVE(epoll_create1);
-	RESOLVE(memfd_create);
-	RESOLVE(inotify_init);
-	RESOLVE(inotify_init1);
-	RESOLVE(fclose);
+	find_self_range();
+	/* First: the fallbacks make their system calls through it. */
+	FIND(syscall, sys_syscall);
+	FIXED_CALLS(FIND_NOW)
+	FIND(closefrom, sys_closefrom);
+	FIND(_exit, sys__exit);
+	FIND(fcntl, sys_fcntl);
+	FIND(fcntl64, real.fcntl);
+	FIND(open, sys_open);
+	FIND(openat, sys_openat);
+	FIND(open64, real.open);
+	FIND(openat64, real.openat);
+	ALIAS_CALLS(FIND64_NOW)
+	errno = saved;
+}
+
+__attribute__((cold)) void real_start(void)
+{
+	int saved = errno;
+
+	find_self_range();
+	/* What a signal handler may call first (a lookup there would be
+	 * made inside whatever the handler interrupted). */
+	FIND(syscall, sys_syscall);
+	FIND(_exit, sys__exit);
+	FIND(close, sys_close);
+	FIND(sigaction, sys_sigaction);
+	FIND(sigprocmask, sys_sigprocmask);
+	FIND(pthread_sigmask, sys_pthread_sigmask);
 	errno = saved;
 }
 
 void real_init(void)
 {
-	pthread_once(&real_once, real_resolve_all);
+	pthread_once(&real_once, resolve_all);
 }
 
 const char *real_fallbacks(void)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * real — the libc functions our hooks replace, resolved once.
+ * real — the libc functions our hooks replace, each looked up once.
  *
  * Every pointer is always callable: a symbol that is missing, or that
  * dlsym resolves back into sockshim itself, is replaced by a direct
@@ -85,7 +85,17 @@ struct real_fns {
 
 extern struct real_fns real;
 
-/* Resolve everything; cheap after the first call, safe from any thread. */
+/*
+ * Each pointer is callable from the start: until its function is looked
+ * up (on its first call), it points at a stub that looks it up.
+ *
+ * real_start: in the constructor, find our own object and look up what a
+ * signal handler may call first (_exit, close, the signal calls), so no
+ * lookup ever runs inside a handler for those.
+ * real_init: look up everything now (the shim starting); cheap after
+ * the first call, safe from any thread.
+ */
+void real_start(void);
 void real_init(void);
 
 /* Names of symbols that had to fall back to a system call (for `check`). */

@@ -36,7 +36,10 @@ static struct policy first_pol;
 _Atomic(const struct policy *) shim_pol_now = &first_pol;
 atomic_long shim_reload_due;
 atomic_bool shim_on;
-atomic_bool shim_lazy;
+/* In .data, not .bss: the constructor of every process writes it, and
+ * .data's page is written by the loader anyway (a page of .bss would be
+ * one more page fault per exec host-wide). */
+__attribute__((section(".data"))) atomic_bool shim_lazy;
 atomic_bool shim_ready;
 __thread int shim_depth __attribute__((tls_model("initial-exec")));
 
@@ -169,11 +172,16 @@ static void shim_init_once(void)
  * whole host (/etc/ld.so.preload), start on the first socket call: a
  * process that never makes one pays for nothing but the loading.
  */
-void shim_construct(void)
+/* cold: placed with the loader's other start-up code, on pages the
+ * process touches anyway. */
+__attribute__((cold)) void shim_construct(void)
 {
 	const char *preload = secure_getenv("LD_PRELOAD");
 
-	real_init();	/* every hook's way to libc, started or not */
+	/* Every hook reaches libc through real, started or not; its
+	 * functions are looked up on first use (what a signal handler
+	 * may call first, now). Started, the shim looks them all up. */
+	real_start();
 	if (secure_getenv("SOCKSHIM_CONFIG") || secure_getenv("SOCKSHIM_LOG") ||
 	    secure_getenv("SOCKSHIM_MODE") ||
 	    (preload && strstr(preload, "libsockshim"))) {
