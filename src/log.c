@@ -28,8 +28,25 @@
 #include "logwords.h"
 #include "strbuf.h"
 
-/* ,"key": from the one table of record keys (log_fields.def). */
-#define json_field(b, f) sb_putn((b), log_fields[f].key, log_fields[f].keylen)
+/* ,"key": from the one table of record keys (log_fields.def), copied
+ * here so the compiler knows each key and its length where it is put. */
+#define JSON_KEY_MAX 24
+static const struct {
+	char text[JSON_KEY_MAX];
+	unsigned char len;
+} json_keys[LOG_FIELD_COUNT] = {
+#define FIELD(id, name, meaning) \
+	[LF_##id] = { ",\"" name "\":", sizeof(",\"" name "\":") - 1 },
+#include "log_fields.def"
+#undef FIELD
+};
+#define FIELD(id, name, meaning)                                  \
+	_Static_assert(sizeof(",\"" name "\":") - 1 <= JSON_KEY_MAX, \
+		       "JSON key " name " is too long");
+#include "log_fields.def"
+#undef FIELD
+
+#define json_field(b, f) sb_putn((b), json_keys[f].text, json_keys[f].len)
 
 /* ---- text: sockshim[pid prog] call(args) = ret ---- */
 

@@ -21,11 +21,42 @@ static inline void sb_putc(struct sb *b, char c)
 		b->p[b->len++] = c;
 }
 
+/*
+ * Most pieces of a record are a few bytes (a key, a name, a number): they
+ * are copied inline, as two overlapping words that read and write only
+ * the n bytes, not by a call to memcpy each.
+ */
+static inline void sb_copy_short(char *d, const char *s, size_t n)
+{
+	if (n >= 8) {
+		unsigned long long a, z;
+
+		memcpy(&a, s, 8);
+		memcpy(&z, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &z, 8);
+	} else if (n >= 4) {
+		unsigned int a, z;
+
+		memcpy(&a, s, 4);
+		memcpy(&z, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &z, 4);
+	} else if (n) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
 static inline void sb_putn(struct sb *b, const char *s, size_t n)
 {
 	if (n > b->cap - b->len)
 		n = b->cap - b->len;
-	memcpy(b->p + b->len, s, n);
+	if (n <= 16)
+		sb_copy_short(b->p + b->len, s, n);
+	else
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 }
 
@@ -34,15 +65,34 @@ static inline void sb_puts(struct sb *b, const char *s)
 	sb_putn(b, s, strlen(s));
 }
 
+static const char sb_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+/* v in decimal, zero-padded to width; two digits a division. */
 static inline void sb_ulong(struct sb *b, unsigned long long v, int width)
 {
 	char tmp[24];
 	size_t start = sizeof(tmp);
 
-	do {
-		tmp[--start] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && start > 0);
+	if (v < 10 && width <= 1) {	/* fds, 0 and 1: most numbers */
+		sb_putc(b, (char)('0' + v));
+		return;
+	}
+	while (v >= 100) {
+		const char *p = sb_pairs + 2 * (v % 100);
+
+		v /= 100;
+		tmp[--start] = p[1];
+		tmp[--start] = p[0];
+	}
+	if (v >= 10) {
+		tmp[--start] = sb_pairs[2 * v + 1];
+		tmp[--start] = sb_pairs[2 * v];
+	} else {
+		tmp[--start] = (char)('0' + v);
+	}
 	while (start > 0 && width > 0 && sizeof(tmp) - start < (size_t)width)
 		tmp[--start] = '0';
 	sb_putn(b, tmp + start, sizeof(tmp) - start);

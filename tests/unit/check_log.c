@@ -5,10 +5,12 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +19,7 @@
 
 #include "log.h"
 #include "optvals.h"
+#include "strbuf.h"
 
 /* 2024-03-01T12:34:56Z, and a nanosecond part that must be truncated. */
 static const struct log_ctx ctx = {
@@ -568,6 +571,59 @@ START_TEST(test_small_buffers)
 }
 END_TEST
 
+/* Numbers and short copies as printf and memcpy would have them: every
+ * width of number, zero padding, the limits, and every length of copy. */
+START_TEST(test_numbers_and_copies)
+{
+	static const long long vals[] = {
+		0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 999999,
+		1000000, 4294967295LL, 1709296496, LLONG_MAX, LLONG_MIN,
+		-1, -9, -10, -99, -100, -123456789,
+	};
+	char got[64], want[64];
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		struct sb b = sb_init(got, sizeof(got));
+
+		sb_long(&b, vals[i]);
+		got[b.len] = '\0';
+		snprintf(want, sizeof(want), "%lld", vals[i]);
+		ck_assert_str_eq(got, want);
+		for (int w = 0; w <= 8; w++) {
+			b = sb_init(got, sizeof(got));
+			sb_ulong(&b, (unsigned long long)vals[i], w);
+			got[b.len] = '\0';
+			snprintf(want, sizeof(want), "%0*llu", w,
+				 (unsigned long long)vals[i]);
+			ck_assert_str_eq(got, want);
+		}
+	}
+	for (unsigned long long v = 0; v < 100000; v += 7) {
+		struct sb b = sb_init(got, sizeof(got));
+
+		sb_ulong(&b, v, 6);
+		got[b.len] = '\0';
+		snprintf(want, sizeof(want), "%06llu", v);
+		ck_assert_str_eq(got, want);
+	}
+	for (size_t n = 0; n <= 40; n++) {
+		const char *src = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH";
+		struct sb b;
+
+		memset(got, '#', sizeof(got));
+		b = sb_init(got, sizeof(got));
+		sb_putc(&b, '<');
+		sb_putn(&b, src, n);
+		sb_putc(&b, '>');
+		ck_assert_uint_eq(b.len, n + 2);
+		ck_assert_int_eq(got[0], '<');
+		ck_assert_int_eq(memcmp(got + 1, src, n), 0);
+		ck_assert_int_eq(got[n + 1], '>');
+		ck_assert_int_eq(got[n + 2], '#');	/* nothing past it */
+	}
+}
+END_TEST
+
 /* ---- log path ---- */
 
 START_TEST(test_expand_path)
@@ -656,6 +712,7 @@ static Suite *log_suite(void)
 	TCase *tc = tcase_create("json");
 
 	tcase_add_test(tc, test_json_exact);
+	tcase_add_test(tc, test_numbers_and_copies);
 	tcase_add_test(tc, test_json_shape);
 	tcase_add_test(tc, test_json_errno);
 	tcase_add_test(tc, test_json_no_app_val_without_action);
