@@ -378,6 +378,44 @@ HOOK sighandler_t signal(int sig, sighandler_t handler)
 	return sigguard_signal(sig, handler);
 }
 
+/* The older interfaces: libc makes them from its internal sigaction and
+ * sigprocmask, which no hook sees. */
+HOOK sighandler_t bsd_signal(int sig, sighandler_t handler);
+HOOK sighandler_t bsd_signal(int sig, sighandler_t handler)
+{
+	return sigguard_signal(sig, handler);
+}
+
+HOOK sighandler_t sysv_signal(int sig, sighandler_t handler)
+{
+	return sigguard_sysv_signal(sig, handler);
+}
+
+HOOK sighandler_t sigset(int sig, sighandler_t disp)
+{
+	return sigguard_sigset(sig, disp);
+}
+
+HOOK int sighold(int sig)
+{
+	return sigguard_hold(sig, true);
+}
+
+HOOK int sigrelse(int sig)
+{
+	return sigguard_hold(sig, false);
+}
+
+HOOK int sigignore(int sig)
+{
+	return sigguard_ignore(sig);
+}
+
+HOOK int siginterrupt(int sig, int flag)
+{
+	return sigguard_interrupt(sig, flag);
+}
+
 HOOK int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
 	return sigguard_mask(how, set, old, false);

@@ -183,21 +183,114 @@ int sigguard_sigaction(int sig, const struct sigaction *act,
 	return 0;
 }
 
-void (*sigguard_signal(int sig, void (*handler)(int)))(int)
+/* Signals siginterrupt asked to interrupt system calls: signal() then
+ * installs them without SA_RESTART, as libc's own would. */
+static _Atomic unsigned long long interrupting;
+
+static bool valid_sig(int sig)
+{
+	if (sig > 0 && sig < _NSIG && sig < 64)
+		return true;
+	errno = EINVAL;
+	return false;
+}
+
+static void sig_set(sigset_t *set, int sig)
+{
+	sigemptyset(set);
+	sigaddset(set, sig);
+}
+
+/* One disposition, the way the older interfaces set it. */
+static void (*set_handler(int sig, void (*handler)(int), int flags,
+			  bool mask_self))(int)
 {
 	struct sigaction sa, old;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = handler;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	if (sig <= 0 || sig >= _NSIG || sigaddset(&sa.sa_mask, sig) != 0) {
+	if (!valid_sig(sig) || handler == SIG_ERR) {
 		errno = EINVAL;
 		return SIG_ERR;
 	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	if (mask_self)
+		sigaddset(&sa.sa_mask, sig);
 	if (sigguard_sigaction(sig, &sa, &old) != 0)
 		return SIG_ERR;
 	return old.sa_handler;
+}
+
+void (*sigguard_signal(int sig, void (*handler)(int)))(int)
+{
+	bool intr = valid_sig(sig) &&
+		    (atomic_load(&interrupting) & (1ULL << sig));
+
+	return set_handler(sig, handler, intr ? 0 : SA_RESTART, true);
+}
+
+/* System V's: reset to the default when delivered, not blocked in its
+ * handler, calls not restarted. */
+void (*sigguard_sysv_signal(int sig, void (*handler)(int)))(int)
+{
+	return set_handler(sig, handler, SA_RESETHAND | SA_NODEFER, false);
+}
+
+void (*sigguard_sigset(int sig, void (*disp)(int)))(int)
+{
+	struct sigaction old;
+	sigset_t set, oset;
+	void (*prev)(int);
+
+	if (!valid_sig(sig))
+		return SIG_ERR;
+	sig_set(&set, sig);
+	if (disp == SIG_HOLD) {
+		if (sigguard_mask(SIG_BLOCK, &set, &oset, false) != 0)
+			return SIG_ERR;
+		if (sigismember(&oset, sig))
+			return SIG_HOLD;
+		if (sigguard_sigaction(sig, NULL, &old) != 0)
+			return SIG_ERR;
+		return old.sa_handler;
+	}
+	prev = set_handler(sig, disp, 0, false);
+	if (prev == SIG_ERR ||
+	    sigguard_mask(SIG_UNBLOCK, &set, &oset, false) != 0)
+		return SIG_ERR;
+	return sigismember(&oset, sig) ? SIG_HOLD : prev;
+}
+
+int sigguard_hold(int sig, bool hold)
+{
+	sigset_t set;
+
+	if (!valid_sig(sig))
+		return -1;
+	sig_set(&set, sig);
+	return sigguard_mask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL, false);
+}
+
+int sigguard_ignore(int sig)
+{
+	return set_handler(sig, SIG_IGN, 0, false) == SIG_ERR ? -1 : 0;
+}
+
+int sigguard_interrupt(int sig, int flag)
+{
+	struct sigaction sa;
+
+	if (!valid_sig(sig) || sigguard_sigaction(sig, NULL, &sa) != 0)
+		return -1;
+	if (flag) {
+		atomic_fetch_or(&interrupting, 1ULL << sig);
+		sa.sa_flags &= ~SA_RESTART;
+	} else {
+		atomic_fetch_and(&interrupting, ~(1ULL << sig));
+		sa.sa_flags |= SA_RESTART;
+	}
+	return sigguard_sigaction(sig, &sa, NULL);
 }
 
 int sigguard_mask(int how, const sigset_t *set, sigset_t *old, bool pthread)

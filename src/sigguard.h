@@ -30,6 +30,14 @@ bool sigguard_armed(void);
 int sigguard_sigaction(int sig, const struct sigaction *act,
 		       struct sigaction *old);
 void (*sigguard_signal(int sig, void (*handler)(int)))(int);
+/* The older interfaces, which libc carries out without calling sigaction
+ * or sigprocmask by name (so no hook would see them): sysv_signal,
+ * sigset, sighold/sigrelse (hold), sigignore, siginterrupt. */
+void (*sigguard_sysv_signal(int sig, void (*handler)(int)))(int);
+void (*sigguard_sigset(int sig, void (*disp)(int)))(int);
+int sigguard_hold(int sig, bool hold);
+int sigguard_ignore(int sig);
+int sigguard_interrupt(int sig, int flag);
 /* how/set/old as sigprocmask; pthread: return an error number. */
 int sigguard_mask(int how, const sigset_t *set, sigset_t *old, bool pthread);
 

@@ -22,6 +22,7 @@ DAEMON_TESTS = \
 	tests/integration/lazy_start.sh \
 	tests/integration/logfd_race.sh \
 	tests/integration/sigbus_mask.sh \
+	tests/integration/sigbus_legacy.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 
