@@ -78,6 +78,21 @@ static bool is_ours(const char *tok, size_t n)
 	       (n == k || tok[n - k - 1] == '/');
 }
 
+/* The next entry of a line of LEN bytes, from *at on: *at moves to its
+ * start; its length is returned (0: the line has no more). */
+static size_t next_entry(const char *line, size_t len, size_t *at)
+{
+	size_t n;
+
+	*at += strspn(line + *at, preload_seps);
+	if (*at >= len) {
+		*at = len;
+		return 0;
+	}
+	n = strcspn(line + *at, ": \t\n");
+	return n > len - *at ? len - *at : n;
+}
+
 /*
  * OLD without the library's entries, then LIB on a line of its own when
  * LIB is given. Lines without an entry of ours are kept as they are.
@@ -96,17 +111,9 @@ char *host_edit_preload(const char *old, const char *lib, int *found)
 		size_t len = strcspn(line, "\n");
 		bool ours = false;
 
-		for (size_t i = 0; i < len;) {
-			size_t n;
-
-			i += strspn(line + i, preload_seps);
-			n = strcspn(line + i, ": \t\n");
-			if (n > len - i)
-				n = len - i;
-			if (n && is_ours(line + i, n))
+		for (size_t i = 0, n; i < len; i += n)
+			if ((n = next_entry(line, len, &i)) && is_ours(line + i, n))
 				ours = true;
-			i += n;
-		}
 		if (!ours) {
 			memcpy(o, line, len);
 			o += len;
@@ -117,13 +124,8 @@ char *host_edit_preload(const char *old, const char *lib, int *found)
 			const char *sep = "";
 			bool any = false;
 
-			for (size_t i = 0; i < len;) {
-				size_t n;
-
-				i += strspn(line + i, preload_seps);
-				n = strcspn(line + i, ": \t\n");
-				if (n > len - i)
-					n = len - i;
+			for (size_t i = 0, n; i < len; i += n) {
+				n = next_entry(line, len, &i);
 				if (n && is_ours(line + i, n))
 					(*found)++;
 				else if (n) {
@@ -131,7 +133,6 @@ char *host_edit_preload(const char *old, const char *lib, int *found)
 					sep = " ";
 					any = true;
 				}
-				i += n;
 			}
 			if (any)
 				*o++ = '\n';

@@ -126,11 +126,8 @@ HOOK int dup3(int oldfd, int newfd, int flags)
 HOOK int fcntl(int fd, int cmd, ...)
 {
 	unsigned long arg;
-	va_list ap;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, unsigned long);
-	va_end(ap);
+	REAL_VA_ARG(cmd, unsigned long, arg);
 	return shim_fcntl(fd, cmd, arg, false);
 }
 
@@ -140,11 +137,8 @@ HOOK int fcntl64(int fd, int cmd, ...);
 HOOK int fcntl64(int fd, int cmd, ...)
 {
 	unsigned long arg;
-	va_list ap;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, unsigned long);
-	va_end(ap);
+	REAL_VA_ARG(cmd, unsigned long, arg);
 	return shim_fcntl(fd, cmd, arg, true);
 }
 
@@ -166,26 +160,11 @@ HOOK void closefrom(int lo)
  * come here, but every other library's do.
  */
 
-/* open's mode is there only when the flags create a file. */
-#define NEEDS_MODE(flags) \
-	(((flags) & O_CREAT) || ((flags) & O_TMPFILE) == O_TMPFILE)
-#define MODE_ARG(flags, mode)                       \
-	do {                                        \
-		va_list ap_;                        \
-                                                    \
-		(mode) = 0;                         \
-		if (NEEDS_MODE(flags)) {            \
-			va_start(ap_, flags);       \
-			(mode) = va_arg(ap_, mode_t); \
-			va_end(ap_);                \
-		}                                   \
-	} while (0)
-
 HOOK int open(const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	MODE_ARG(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	return shim_fd_new(real.open(path, flags, mode));
 }
 
@@ -193,7 +172,7 @@ HOOK int open64(const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	MODE_ARG(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	return shim_fd_new(real.open64(path, flags, mode));
 }
 
@@ -201,7 +180,7 @@ HOOK int openat(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	MODE_ARG(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	return shim_fd_new(real.openat(dirfd, path, flags, mode));
 }
 
@@ -209,7 +188,7 @@ HOOK int openat64(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	MODE_ARG(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	return shim_fd_new(real.openat64(dirfd, path, flags, mode));
 }
 

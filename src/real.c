@@ -91,12 +91,9 @@ static int sys_dup3(int o, int n, int f)
 
 static int sys_fcntl(int fd, int cmd, ...)
 {
-	va_list ap;
 	unsigned long arg;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, unsigned long);
-	va_end(ap);
+	REAL_VA_ARG(cmd, unsigned long, arg);
 	return (int)real.syscall(SYS_fcntl, fd, cmd, arg);
 }
 
@@ -240,23 +237,17 @@ static int sys_chroot(const char *path)
 /* open(2) and its relatives: openat with AT_FDCWD is in every kernel. */
 static int sys_openat(int dirfd, const char *path, int flags, ...)
 {
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
+	REAL_VA_ARG(flags, mode_t, mode);
 	return (int)real.syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
 static int sys_open(const char *path, int flags, ...)
 {
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
+	REAL_VA_ARG(flags, mode_t, mode);
 	return sys_openat(AT_FDCWD, path, flags, mode);
 }
 
@@ -524,46 +515,27 @@ static void first__exit(int status)
  * pointer), the mode of open when the flags create, six of syscall. */
 static int first_fcntl(int fd, int cmd, ...)
 {
-	va_list ap;
 	unsigned long arg;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, unsigned long);
-	va_end(ap);
+	REAL_VA_ARG(cmd, unsigned long, arg);
 	FIND(fcntl, sys_fcntl);
 	return real.fcntl(fd, cmd, arg);
 }
 
 static int first_fcntl64(int fd, int cmd, ...)
 {
-	va_list ap;
 	unsigned long arg;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, unsigned long);
-	va_end(ap);
+	REAL_VA_ARG(cmd, unsigned long, arg);
 	FIND(fcntl64, real.fcntl);
 	return real.fcntl64(fd, cmd, arg);
 }
-
-#define OPEN_MODE(flags, mode)                                         \
-	do {                                                           \
-		va_list ap;                                            \
-                                                                       \
-		(mode) = 0;                                            \
-		if ((flags) & O_CREAT ||                               \
-		    ((flags) & O_TMPFILE) == O_TMPFILE) {              \
-			va_start(ap, flags);                           \
-			(mode) = va_arg(ap, mode_t);                   \
-			va_end(ap);                                    \
-		}                                                      \
-	} while (0)
 
 static int first_open(const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	OPEN_MODE(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	FIND(open, sys_open);
 	return real.open(path, flags, mode);
 }
@@ -572,7 +544,7 @@ static int first_open64(const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	OPEN_MODE(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	FIND(open64, real.open);
 	return real.open64(path, flags, mode);
 }
@@ -581,7 +553,7 @@ static int first_openat(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	OPEN_MODE(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	FIND(openat, sys_openat);
 	return real.openat(dirfd, path, flags, mode);
 }
@@ -590,7 +562,7 @@ static int first_openat64(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode;
 
-	OPEN_MODE(flags, mode);
+	REAL_OPEN_MODE(flags, mode);
 	FIND(openat64, real.openat);
 	return real.openat64(dirfd, path, flags, mode);
 }

@@ -9,7 +9,9 @@
 #ifndef SOCKSHIM_REAL_H
 #define SOCKSHIM_REAL_H
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -84,6 +86,27 @@ struct real_fns {
 };
 
 extern struct real_fns real;
+
+/*
+ * What a variadic call may have been passed, read as libc reads it: the
+ * third argument of fcntl (an int, a long or a pointer: all fit a long),
+ * open's mode only when the flags create a file.
+ */
+#define REAL_VA_ARG(last, type, out)            \
+	do {                                    \
+		va_list ap_;                    \
+                                                \
+		va_start(ap_, last);            \
+		(out) = va_arg(ap_, type);      \
+		va_end(ap_);                    \
+	} while (0)
+#define REAL_OPEN_MODE(flags, mode)                                   \
+	do {                                                          \
+		(mode) = 0;                                           \
+		if (((flags) & O_CREAT) ||                            \
+		    ((flags) & O_TMPFILE) == O_TMPFILE)               \
+			REAL_VA_ARG(flags, mode_t, mode);             \
+	} while (0)
 
 /*
  * Each pointer is callable from the start: until its function is looked
