@@ -422,18 +422,10 @@ HOOK int prctl(int op, ...)
 
 HOOK long syscall(long nr, ...)
 {
-	long a, b, c, d, e, f;
-	va_list ap;
+	long a[6];
 
-	va_start(ap, nr);
-	a = va_arg(ap, long);
-	b = va_arg(ap, long);
-	c = va_arg(ap, long);
-	d = va_arg(ap, long);
-	e = va_arg(ap, long);
-	f = va_arg(ap, long);
-	va_end(ap);
-	return shim_syscall(nr, a, b, c, d, e, f);
+	REAL_SYSCALL_ARGS(nr, a);
+	return shim_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 /*

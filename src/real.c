@@ -569,19 +569,11 @@ static int first_openat64(int dirfd, const char *path, int flags, ...)
 
 static long first_syscall(long nr, ...)
 {
-	va_list ap;
-	long a, b, c, d, e, f;
+	long a[6];
 
-	va_start(ap, nr);
-	a = va_arg(ap, long);
-	b = va_arg(ap, long);
-	c = va_arg(ap, long);
-	d = va_arg(ap, long);
-	e = va_arg(ap, long);
-	f = va_arg(ap, long);
-	va_end(ap);
+	REAL_SYSCALL_ARGS(nr, a);
 	FIND(syscall, sys_syscall);
-	return real.syscall(nr, a, b, c, d, e, f);
+	return real.syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 #define FIRST(type, fn, ...) .fn = first_##fn,

@@ -100,6 +100,17 @@ extern struct real_fns real;
 		(out) = va_arg(ap_, type);      \
 		va_end(ap_);                    \
 	} while (0)
+/* syscall's: six longs, whatever the call takes, as libc's syscall reads
+ * them (a[0..5]). */
+#define REAL_SYSCALL_ARGS(nr, a)                        \
+	do {                                            \
+		va_list ap_;                            \
+                                                        \
+		va_start(ap_, nr);                      \
+		for (int i_ = 0; i_ < 6; i_++)          \
+			(a)[i_] = va_arg(ap_, long);    \
+		va_end(ap_);                            \
+	} while (0)
 #define REAL_OPEN_MODE(flags, mode)                                   \
 	do {                                                          \
 		(mode) = 0;                                           \
