@@ -373,6 +373,9 @@ static int load_text(struct loader *ld, const char *text, size_t len,
 	ld->dir = dir;
 	if (!cfglib_load(&why)) {
 		cfg_error(ld, NULL, NULL, "cannot read policies: %s", why);
+		/* on_error as the file says, as for a file that does not
+		 * parse: abort means no program runs unpoliced. */
+		cfg_scan_on_error(text, ld->p);
 		return -1;
 	}
 	cfg_check_text(ld, text, len, ld->name, dir, 0);
