@@ -239,6 +239,7 @@ size_t log_format_text(const struct log_ctx *ctx, const struct log_rec *r,
 struct stamp_cache {
 	time_t sec;
 	bool valid;
+	unsigned char len;
 	char text[24];
 };
 
@@ -290,6 +291,7 @@ static void stamp_fill(time_t t)
 	sb_ulong(&b, (unsigned long long)secs % 60, 2);
 	sb_putc(&b, '.');
 	stamp.text[b.len] = '\0';
+	stamp.len = (unsigned char)b.len;
 	stamp.sec = t;
 	stamp.valid = true;
 }
@@ -299,7 +301,7 @@ static void sb_timestamp(struct sb *b, const struct timespec *ts)
 	if (!stamp.valid || stamp.sec != ts->tv_sec)
 		stamp_fill(ts->tv_sec);
 	sb_putc(b, '"');
-	sb_puts(b, stamp.text);
+	sb_putn(b, stamp.text, stamp.len);
 	sb_ulong(b, (unsigned long long)ts->tv_nsec / 1000, 6);
 	sb_puts(b, "Z\"");
 }
