@@ -39,7 +39,6 @@ static atomic_size_t extent;	/* [.., extent) exists and is newline-filled */
 static atomic_size_t claimed;	/* extension under way up to here */
 static atomic_size_t released;	/* pages below this dropped from our RSS */
 static atomic_int inflight;	/* writers between reserve and copy done */
-static atomic_size_t written;	/* bytes of records copied, all mappings */
 static atomic_ullong size_limit = LOGMAP_NO_LIMIT;	/* RLIMIT_FSIZE */
 
 /* Set while this thread extends the file: a signal handler must not wait
@@ -373,7 +372,6 @@ enum logmap_result logmap_append(int fd, const char *buf, size_t len,
 			*why = atomic_load(&broken_why);
 			return LM_DROPPED;
 		}
-		atomic_fetch_add_explicit(&written, len, memory_order_relaxed);
 		/* Keep a step ahead, so writers rarely wait for an extension;
 		 * still in flight, so a closing thread waits for it. */
 		if (atomic_load(&claimed) - end < LOGMAP_GROW / 2) {
@@ -510,9 +508,4 @@ void logmap_fatal(int fd)
 		end = atomic_load(&extent);
 	if (ftruncate(fd, (off_t)end) != 0)
 		return;
-}
-
-size_t logmap_written(void)
-{
-	return atomic_load(&written);
 }

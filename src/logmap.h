@@ -76,7 +76,5 @@ void logmap_fatal(int fd);
 /* The dropped-record reason for a write's errno: "no space", "file size
  * limit", "write error". */
 const char *logmap_errno_reason(int err);
-/* Bytes of records written through the mapping (tests, benchmarks). */
-size_t logmap_written(void);
 
 #endif
