@@ -6,13 +6,16 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
+#include "real.h"
 #include "sandbox.h"
 
 atomic_uint sandbox_allowed_calls = (1U << SBX_KINDS) - 1;
@@ -235,4 +238,35 @@ unsigned int sandbox_strict(void)
 void sandbox_enter(unsigned int allowed)
 {
 	atomic_fetch_and(&sandbox_allowed_calls, allowed);
+}
+
+atomic_bool sandbox_blind;
+
+/*
+ * A filter the process had before we started (systemd's
+ * SystemCallFilter=, a sandboxing parent) cannot be read back. The calls
+ * the log and the policy need are in what such filters allow for a
+ * service (systemd's @system-service has them), but not process_vm_readv
+ * or mincore, by which we read the program's buffers safely: under such
+ * a filter, a buffer is checked with madvise instead (sandbox_blind),
+ * which the log's mapping needs anyway.
+ */
+bool sandbox_inherited(void)
+{
+	char buf[4096], *p;
+	ssize_t n;
+	int fd = real.open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	real.close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "\nSeccomp:");
+	if (!p || strtol(p + 9, NULL, 10) == 0)
+		return false;
+	atomic_store(&sandbox_blind, true);
+	return true;
 }

@@ -56,5 +56,10 @@ unsigned int sandbox_judge(const struct sock_fprog *prog, int log_fd);
 unsigned int sandbox_strict(void);
 /* The filter is in: restrict what we do from now on. */
 void sandbox_enter(unsigned int allowed);
+/* At start: is there a filter the process inherited (one we cannot
+ * read)? If so, sandbox_blind is set: the program's buffers are checked
+ * with a call a service's filter allows, not process_vm_readv. */
+bool sandbox_inherited(void);
+extern atomic_bool sandbox_blind;
 
 #endif

@@ -22,6 +22,7 @@
 #include "fdtab.h"
 #include "log.h"
 #include "real.h"
+#include "sandbox.h"
 #include "shim.h"
 #include "shim_int.h"
 #include "vocab.h"
@@ -157,6 +158,7 @@ static void shim_init_once(void)
 		log_open(&first_pol.log, prog);
 		shim_reload_setup(path, prog, env_mode);
 		find_inherited();
+		sandbox_inherited();
 		pthread_atfork(atfork_prepare, NULL, atfork_child);
 		atomic_store(&shim_on, true);
 	}

@@ -23,6 +23,7 @@ DAEMON_TESTS = \
 	tests/integration/logfd_race.sh \
 	tests/integration/sigbus_mask.sh \
 	tests/integration/sigbus_legacy.sh \
+	tests/integration/inherited_filter.sh \
 	tests/integration/ping_warning.sh \
 	tests/integration/postgres.sh
 
@@ -33,6 +34,9 @@ tests_integration_progs_logfd_race_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 
 check_PROGRAMS += tests/integration/progs/sandboxed
 tests_integration_progs_sandboxed_SOURCES = tests/integration/progs/sandboxed.c
+
+check_PROGRAMS += tests/integration/progs/seccomp_exec
+tests_integration_progs_seccomp_exec_SOURCES = tests/integration/progs/seccomp_exec.c
 
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += $(DAEMON_TESTS) tests/integration/logtest.sh \
