@@ -246,10 +246,11 @@ atomic_bool sandbox_blind;
  * A filter the process had before we started (systemd's
  * SystemCallFilter=, a sandboxing parent) cannot be read back. The calls
  * the log and the policy need are in what such filters allow for a
- * service (systemd's @system-service has them), but not process_vm_readv
- * or mincore, by which we read the program's buffers safely: under such
- * a filter, a buffer is checked with madvise instead (sandbox_blind),
- * which the log's mapping needs anyway.
+ * service (systemd's @system-service has them, service_syscalls.sh checks
+ * it); under one, we keep to as few kinds of call as we can: a buffer of
+ * the program's is checked with madvise, which the log's mapping needs
+ * anyway (sandbox_blind), not read with process_vm_readv (systemd's
+ * @ipc, which units drop) or checked with mincore (in no service set).
  */
 bool sandbox_inherited(void)
 {

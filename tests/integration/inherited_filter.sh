@@ -1,8 +1,9 @@
 #!/bin/bash
 # inherited_filter — a service under a seccomp filter it inherited, as
-# systemd's SystemCallFilter=@system-service puts it: the filter kills on
-# process_vm_readv and mincore (which that set leaves out), and is in
-# place before the program starts. python3 under the shim and that filter
+# systemd's SystemCallFilter= puts it: the filter kills on
+# process_vm_readv and mincore (a unit with SystemCallFilter=~@ipc drops
+# the first; @system-service has no mincore), and is in place before the
+# program starts. python3 under the shim and that filter
 # binds a listener with SO_REUSEADDR forced by a rule on its port, sets
 # SO_RCVBUF above the policy's maximum and logs JSON to a mapped file: it
 # lives (no SIGSYS), the kernel shows the clamped buffer and the forced
