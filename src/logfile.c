@@ -235,47 +235,45 @@ static void reopen(int fd)
 	atomic_store(&lg.mapped, sink_start_mapping(fd));
 }
 
+/*
+ * Behind the gate, the descriptor read inside it: the program may dup2
+ * over our number at any moment (we then move the log to another one),
+ * and a number read before would be its file, not ours: taken for a
+ * rotated or truncated log, the mapping would be started on it.
+ */
 static void check_file(void)
 {
-	int fd = atomic_load(&lg.log_fd);
-	int st = atomic_load(&lg.file_state);
+	int fd, st;
 
+	if (!sink_gate_close())
+		return;		/* moving or swapping: next second */
+	fd = atomic_load(&lg.log_fd);
+	st = atomic_load(&lg.file_state);
 	if (st == FILE_FAILED) {
-		if (!sink_gate_close())
-			return;
 		fd = open_file();
 		if (fd >= 0) {
 			atomic_store(&lg.log_fd, fd);
 			atomic_store(&lg.file_state, FILE_OPEN);
 		}
-		sink_gate_open();
-		return;
-	}
-	if (st != FILE_OPEN || fd < 0 || !lg.path_now[0])
-		return;
-	if (rotated(fd)) {
-		if (sink_gate_close()) {
+	} else if (st == FILE_OPEN && fd >= 0 && lg.path_now[0]) {
+		if (rotated(fd)) {
 			reopen(fd);
-			sink_gate_open();
-		}
-		return;
-	}
-	if (atomic_load(&lg.mapped)) {
-		struct stat s;
-		const char *why;
+		} else if (atomic_load(&lg.mapped)) {
+			struct stat s;
+			const char *why;
 
-		if (!logmap_broken() &&
-		    (fstat(fd, &s) != 0 || (size_t)s.st_size >= logmap_end()))
-			return;
-		/* Truncated (copytruncate), or out of space or size: map
-		 * again at the end of the file's records. */
-		if (sink_gate_close()) {
-			logmap_restart(fd, &why);
-			if (!logmap_active())
-				atomic_store(&lg.mapped, false);
-			sink_gate_open();
+			/* Truncated (copytruncate), or out of space or size:
+			 * map again at the end of the file's records. */
+			if (logmap_broken() ||
+			    (fstat(fd, &s) == 0 &&
+			     (size_t)s.st_size < logmap_end())) {
+				logmap_restart(fd, &why);
+				if (!logmap_active())
+					atomic_store(&lg.mapped, false);
+			}
 		}
 	}
+	sink_gate_open();
 }
 
 void sink_maybe_check(void)
