@@ -33,10 +33,12 @@ tests_integration_progs_logfd_race_LDADD = $(PTHREAD_LIBS)
 tests_integration_progs_logfd_race_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 
 check_PROGRAMS += tests/integration/progs/sandboxed
-tests_integration_progs_sandboxed_SOURCES = tests/integration/progs/sandboxed.c
+tests_integration_progs_sandboxed_SOURCES = tests/integration/progs/sandboxed.c \
+	tests/integration/progs/seccomp_arch.h
 
 check_PROGRAMS += tests/integration/progs/seccomp_exec
-tests_integration_progs_seccomp_exec_SOURCES = tests/integration/progs/seccomp_exec.c
+tests_integration_progs_seccomp_exec_SOURCES = tests/integration/progs/seccomp_exec.c \
+	tests/integration/progs/seccomp_arch.h
 
 TESTS += $(DAEMON_TESTS)
 EXTRA_DIST += $(DAEMON_TESTS) tests/integration/logtest.sh \
