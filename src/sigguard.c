@@ -183,13 +183,13 @@ int sigguard_sigaction(int sig, const struct sigaction *act,
 	return 0;
 }
 
-/* Signals siginterrupt asked to interrupt system calls: signal() then
- * installs them without SA_RESTART, as libc's own would. */
+/* Signals siginterrupt asked to interrupt system calls (bit sig - 1):
+ * signal() then installs them without SA_RESTART, as libc's own would. */
 static _Atomic unsigned long long interrupting;
 
 static bool valid_sig(int sig)
 {
-	if (sig > 0 && sig < _NSIG && sig < 64)
+	if (sig > 0 && sig < _NSIG && sig <= 64)
 		return true;
 	errno = EINVAL;
 	return false;
@@ -225,7 +225,7 @@ static void (*set_handler(int sig, void (*handler)(int), int flags,
 void (*sigguard_signal(int sig, void (*handler)(int)))(int)
 {
 	bool intr = valid_sig(sig) &&
-		    (atomic_load(&interrupting) & (1ULL << sig));
+		    (atomic_load(&interrupting) & (1ULL << (sig - 1)));
 
 	return set_handler(sig, handler, intr ? 0 : SA_RESTART, true);
 }
@@ -284,10 +284,10 @@ int sigguard_interrupt(int sig, int flag)
 	if (!valid_sig(sig) || sigguard_sigaction(sig, NULL, &sa) != 0)
 		return -1;
 	if (flag) {
-		atomic_fetch_or(&interrupting, 1ULL << sig);
+		atomic_fetch_or(&interrupting, 1ULL << (sig - 1));
 		sa.sa_flags &= ~SA_RESTART;
 	} else {
-		atomic_fetch_and(&interrupting, ~(1ULL << sig));
+		atomic_fetch_and(&interrupting, ~(1ULL << (sig - 1)));
 		sa.sa_flags |= SA_RESTART;
 	}
 	return sigguard_sigaction(sig, &sa, NULL);
