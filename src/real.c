@@ -216,8 +216,15 @@ struct real_fns real = {
 	.syscall = first_syscall,
 };
 
-#define FIND_NOW(type, fn, ...) FIND(fn, sys_##fn);
-#define FIND64_NOW(type, fn, base, ...) FIND(fn, real.base);
+/* Look up what is still at its stub (each name once: a missing one is
+ * named once in real_fallbacks). */
+#define FIND_ONCE(fn, fallback)                   \
+	do {                                      \
+		if (real.fn == first_##fn)        \
+			FIND(fn, fallback);       \
+	} while (0)
+#define FIND_NOW(type, fn, ...) FIND_ONCE(fn, sys_##fn);
+#define FIND64_NOW(type, fn, base, ...) FIND_ONCE(fn, real.base);
 
 /* Our own segments, before any lookup (dl_iterate_phdr takes the
  * loader's lock, which a first call from a signal handler must not). */
@@ -233,16 +240,16 @@ static void resolve_all(void)
 
 	find_self_range();
 	/* First: the fallbacks make their system calls through it. */
-	FIND(syscall, sys_syscall);
+	FIND_ONCE(syscall, sys_syscall);
 	FIXED_CALLS(FIND_NOW)
-	FIND(closefrom, sys_closefrom);
-	FIND(_exit, sys__exit);
-	FIND(fcntl, sys_fcntl);
-	FIND(fcntl64, real.fcntl);
-	FIND(open, sys_open);
-	FIND(openat, sys_openat);
-	FIND(open64, real.open);
-	FIND(openat64, real.openat);
+	FIND_ONCE(closefrom, sys_closefrom);
+	FIND_ONCE(_exit, sys__exit);
+	FIND_ONCE(fcntl, sys_fcntl);
+	FIND_ONCE(fcntl64, real.fcntl);
+	FIND_ONCE(open, sys_open);
+	FIND_ONCE(openat, sys_openat);
+	FIND_ONCE(open64, real.open);
+	FIND_ONCE(openat64, real.openat);
 	ALIAS_CALLS(FIND64_NOW)
 	errno = saved;
 }
@@ -254,12 +261,12 @@ __attribute__((cold)) void real_start(void)
 	find_self_range();
 	/* What a signal handler may call first (a lookup there would be
 	 * made inside whatever the handler interrupted). */
-	FIND(syscall, sys_syscall);
-	FIND(_exit, sys__exit);
-	FIND(close, sys_close);
-	FIND(sigaction, sys_sigaction);
-	FIND(sigprocmask, sys_sigprocmask);
-	FIND(pthread_sigmask, sys_pthread_sigmask);
+	FIND_ONCE(syscall, sys_syscall);
+	FIND_ONCE(_exit, sys__exit);
+	FIND_ONCE(close, sys_close);
+	FIND_ONCE(sigaction, sys_sigaction);
+	FIND_ONCE(sigprocmask, sys_sigprocmask);
+	FIND_ONCE(pthread_sigmask, sys_pthread_sigmask);
 	errno = saved;
 }
 
