@@ -78,6 +78,9 @@ static pid_t current_tid(void)
 static atomic_int gate_users;
 static atomic_bool gate_shut;
 static __thread bool gate_keeper __attribute__((tls_model("initial-exec")));
+/* This thread is inside (a signal handler may have interrupted it there):
+ * it must not wait for the gate to empty, it would wait for itself. */
+static __thread unsigned int gate_inside __attribute__((tls_model("initial-exec")));
 
 /* A writer passes; false: a swap is under way for too long (or this
  * thread is the swapper, interrupted by a signal handler that logs). */
@@ -89,8 +92,10 @@ static bool gate_enter(void)
 	for (struct patience p = PATIENCE_INIT;;) {
 		if (!atomic_load(&gate_shut)) {
 			atomic_fetch_add(&gate_users, 1);
-			if (!atomic_load(&gate_shut))
+			if (!atomic_load(&gate_shut)) {
+				gate_inside++;
 				return true;
+			}
 			atomic_fetch_sub(&gate_users, 1);
 		}
 		if (gate_keeper || !patience_wait(&p))
@@ -100,16 +105,18 @@ static bool gate_enter(void)
 
 static void gate_leave(void)
 {
+	gate_inside--;
 	atomic_fetch_sub(&gate_users, 1);
 }
 
 /* Shut the gate and wait for the writers inside (about a second at
- * most); false: the gate is not ours, try another time. */
+ * most); false: the gate is not ours, try another time. A signal handler
+ * that interrupted this thread inside the gate gets false at once. */
 bool sink_gate_close(void)
 {
 	struct patience p = PATIENCE_INIT;
 
-	if (atomic_exchange(&gate_shut, true))
+	if (gate_inside || atomic_exchange(&gate_shut, true))
 		return false;
 	gate_keeper = true;
 	while (atomic_load(&gate_users) > 0)
