@@ -235,43 +235,64 @@ static void reopen(int fd)
 	atomic_store(&lg.mapped, sink_start_mapping(fd));
 }
 
+/* What the file needs, judged on descriptor fd. */
+enum upkeep { UP_NONE, UP_OPEN, UP_REOPEN, UP_REMAP };
+
+static enum upkeep upkeep_due(int fd, int st)
+{
+	struct stat s;
+
+	if (st == FILE_FAILED)
+		return UP_OPEN;
+	if (st != FILE_OPEN || fd < 0 || !lg.path_now[0])
+		return UP_NONE;
+	if (rotated(fd))
+		return UP_REOPEN;
+	/* Truncated (copytruncate), or out of space or size: map again
+	 * at the end of the file's records. */
+	if (atomic_load(&lg.mapped) &&
+	    (logmap_broken() ||
+	     (fstat(fd, &s) == 0 && (size_t)s.st_size < logmap_end())))
+		return UP_REMAP;
+	return UP_NONE;
+}
+
 /*
- * Behind the gate, the descriptor read inside it: the program may dup2
- * over our number at any moment (we then move the log to another one),
- * and a number read before would be its file, not ours: taken for a
- * rotated or truncated log, the mapping would be started on it.
+ * Judged without the gate (cheap, and writers never wait for it), acted
+ * on behind it after judging again on the descriptor read inside: the
+ * program may dup2 over our number at any moment (we then move the log
+ * to another one), and a number read outside may already be its file,
+ * taken for a rotated or truncated log.
  */
 static void check_file(void)
 {
-	int fd, st;
+	const char *why;
+	int fd;
 
+	if (upkeep_due(atomic_load(&lg.log_fd),
+		       atomic_load(&lg.file_state)) == UP_NONE)
+		return;
 	if (!sink_gate_close())
 		return;		/* moving or swapping: next second */
 	fd = atomic_load(&lg.log_fd);
-	st = atomic_load(&lg.file_state);
-	if (st == FILE_FAILED) {
+	switch (upkeep_due(fd, atomic_load(&lg.file_state))) {
+	case UP_OPEN:
 		fd = open_file();
 		if (fd >= 0) {
 			atomic_store(&lg.log_fd, fd);
 			atomic_store(&lg.file_state, FILE_OPEN);
 		}
-	} else if (st == FILE_OPEN && fd >= 0 && lg.path_now[0]) {
-		if (rotated(fd)) {
-			reopen(fd);
-		} else if (atomic_load(&lg.mapped)) {
-			struct stat s;
-			const char *why;
-
-			/* Truncated (copytruncate), or out of space or size:
-			 * map again at the end of the file's records. */
-			if (logmap_broken() ||
-			    (fstat(fd, &s) == 0 &&
-			     (size_t)s.st_size < logmap_end())) {
-				logmap_restart(fd, &why);
-				if (!logmap_active())
-					atomic_store(&lg.mapped, false);
-			}
-		}
+		break;
+	case UP_REOPEN:
+		reopen(fd);
+		break;
+	case UP_REMAP:
+		logmap_restart(fd, &why);
+		if (!logmap_active())
+			atomic_store(&lg.mapped, false);
+		break;
+	case UP_NONE:
+		break;
 	}
 	sink_gate_open();
 }

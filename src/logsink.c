@@ -504,7 +504,9 @@ void log_move_fd(void)
 void sink_after_fork(void)
 {
 	cached_tid = 0;
-	atomic_store(&gate_users, 0);
+	/* The other threads are gone; this one may be inside the gate (a
+	 * handler that forked), and will leave it. */
+	atomic_store(&gate_users, (int)gate_inside);
 	atomic_store(&gate_shut, false);
 	gate_keeper = false;
 	for (size_t i = 0; i < NREASONS; i++)
