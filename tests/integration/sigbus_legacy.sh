@@ -65,3 +65,42 @@ EOP
 	[ "$n" -ge 49 ] && [ "$n" -le 50 ] || fail "$how: $n socket records after the truncation, expected 49 or 50"
 	ok "$how: SIGBUS set through it, the log truncated, the program lives ($n records after)"
 done
+
+# On other signals the older interfaces do exactly what libc's own do:
+# the same return values, errors and dispositions (handler and flags, read
+# back with sigaction) with the shim as without, signal 64 included.
+cat >"$T/same.py" <<'EOP'
+import ctypes, signal
+libc = ctypes.CDLL(None, use_errno=True)
+def fn(name, res=ctypes.c_void_p):
+    f = getattr(libc, name); f.restype = res; return f
+def disp(sig):
+    act = ctypes.create_string_buffer(256)
+    libc.sigaction(sig, None, act)
+    # the handler, and the flags that follow the mask on this ABI
+    return act.raw[:8].hex() + "/" + act.raw[136:144].hex()
+SIG_IGN = ctypes.c_void_p(1)
+out = []
+out.append(("sysv_signal USR1", fn("sysv_signal")(signal.SIGUSR1, SIG_IGN), disp(signal.SIGUSR1)))
+out.append(("bsd_signal USR2", fn("bsd_signal")(signal.SIGUSR2, SIG_IGN), disp(signal.SIGUSR2)))
+out.append(("siginterrupt USR2", fn("siginterrupt", ctypes.c_int)(signal.SIGUSR2, 1), disp(signal.SIGUSR2)))
+out.append(("signal USR2 after", fn("signal")(signal.SIGUSR2, SIG_IGN), disp(signal.SIGUSR2)))
+out.append(("sigset HOLD 64", fn("sigset")(64, ctypes.c_void_p(2)), disp(64)))
+out.append(("held 64", 64 in signal.pthread_sigmask(signal.SIG_BLOCK, set())))
+out.append(("sigrelse 64", fn("sigrelse", ctypes.c_int)(64)))
+out.append(("sigignore 64", fn("sigignore", ctypes.c_int)(64), disp(64)))
+for bad in (0, 65):
+    ctypes.set_errno(0)
+    r = fn("sysv_signal")(bad, SIG_IGN)
+    out.append(("sysv_signal %d" % bad, r, ctypes.get_errno()))
+    ctypes.set_errno(0)
+    out.append(("siginterrupt %d" % bad, fn("siginterrupt", ctypes.c_int)(bad, 1), ctypes.get_errno()))
+for o in out:
+    print(*o)
+EOP
+"$PYTHON3" "$T/same.py" >"$T/same.bare" || fail "the older interfaces, bare: the script failed"
+under "$C" "$T/same.log.%p.json" "$PYTHON3" "$T/same.py" >"$T/same.shim" ||
+	fail "the older interfaces under the shim: the script failed"
+diff "$T/same.bare" "$T/same.shim" >"$T/same.diff" ||
+	fail "the older interfaces differ under the shim: $(cat "$T/same.diff")"
+ok "on other signals, sysv_signal, bsd_signal, siginterrupt, signal, sigset, sigrelse, sigignore return and set what libc's do ($(grep -c . "$T/same.bare") checks)"
