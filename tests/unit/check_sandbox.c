@@ -60,6 +60,30 @@ START_TEST(allow_list)
 }
 END_TEST
 
+/* Reading the program's buffers is judged by the call that does it:
+ * process_vm_readv, or madvise under a filter inherited from the parent. */
+START_TEST(read_memory_by_its_call)
+{
+	struct sock_filter f[] = {
+		LOAD_NR,
+		ON(SYS_madvise, SECCOMP_RET_KILL_PROCESS),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter g[] = {
+		LOAD_NR,
+		ON(SYS_process_vm_readv, SECCOMP_RET_KILL_PROCESS),
+		RET(SECCOMP_RET_ALLOW),
+	};
+
+	ck_assert(judge(f, sizeof(f) / sizeof(f[0]), 5) & BIT(SBX_READMEM));
+	ck_assert(!(judge(g, sizeof(g) / sizeof(g[0]), 5) & BIT(SBX_READMEM)));
+	atomic_store(&sandbox_blind, true);
+	ck_assert(!(judge(f, sizeof(f) / sizeof(f[0]), 5) & BIT(SBX_READMEM)));
+	ck_assert(judge(g, sizeof(g) / sizeof(g[0]), 5) & BIT(SBX_READMEM));
+	atomic_store(&sandbox_blind, false);
+}
+END_TEST
+
 /* write allowed only to stderr: our descriptor is not. */
 START_TEST(arguments_count)
 {
@@ -161,6 +185,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, kill_all);
 	tcase_add_test(tc, allow_list);
 	tcase_add_test(tc, arguments_count);
+	tcase_add_test(tc, read_memory_by_its_call);
 	tcase_add_test(tc, architecture_checked);
 	tcase_add_test(tc, alu_and_scratch);
 	tcase_add_test(tc, malformed);
